@@ -1,0 +1,55 @@
+# The course's commands. Each one creates the environment (.venv) first if it
+# is missing or older than pyproject.toml.
+#   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
+#   make test    run the whole test suite (installs Chromium with apt-get if missing)
+# TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: help env serve site live test test-fast browser bench-site translations clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(STAMP): pyproject.toml scripts/install_torch.sh
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	sh scripts/install_torch.sh $(PY)
+	$(PY) -m pip install -e '.[docs,test]'
+	# Register this environment's kernel, so notebooks run here.
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)"
+	touch $@
+
+env: $(STAMP)
+
+serve: $(STAMP)
+	$(PY) -m scripts.site serve
+
+site: $(STAMP)
+	$(PY) -m scripts.site build
+
+# Live preview of one language while writing: make live lang=zh
+live: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --strict -f $(if $(filter-out en,$(or $(lang),en)),mkdocs.$(lang).yml,mkdocs.yml)
+
+browser:
+	sh scripts/install_browser.sh
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+# Everything but the browser tests.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser"
+
+bench-site: $(STAMP)
+	$(PY) -m scripts.bench_site
+
+translations: $(STAMP)
+	$(PY) -m scripts.translations status
+
+clean:
+	rm -rf site .pytest_cache .cache

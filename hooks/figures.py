@@ -1,0 +1,48 @@
+"""Publish the top-level figures/ folder into each language's site.
+
+Figures live in one tree beside the docs, not inside each language's docs.
+A figure that carries text has one file per language, `NAME.LANG.EXT`
+(for example `mask-gallery.zh.svg`); a build publishes its own language's
+file as `figures/NAME.EXT`, so every language's page refers to the same
+path. Files without a language part (data, manifest, text-free images) are
+published as they are. A page naming a figure that does not exist fails the
+strict build through MkDocs' own link validation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
+
+
+def published_name(path: Path, language: str, languages: set[str]) -> str | None:
+    """The name `path` has in `language`'s site, or None if it belongs to another language."""
+    parts = path.name.split(".")
+    if len(parts) >= 3 and parts[-2] in languages:
+        if parts[-2] != language:
+            return None
+        return ".".join(parts[:-2] + parts[-1:])
+    return path.name
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    language = config.theme["language"]
+    languages = {entry["lang"] for entry in config.extra["alternate"]}
+    sources: dict[str, Path] = {}
+    for path in sorted(FIGURES_DIR.rglob("*")):
+        if not path.is_file():
+            continue
+        name = published_name(path, language, languages)
+        if name is None:
+            continue
+        uri = "figures/" + path.parent.relative_to(FIGURES_DIR).joinpath(name).as_posix()
+        if uri in sources:
+            raise PluginError(f"{path} and {sources[uri]} would both be published as {uri}.")
+        sources[uri] = path
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return files

@@ -1,0 +1,125 @@
+"""Build the three-language site strictly, and serve it the way GitHub Pages does.
+
+    python -m scripts.site build [--lang en,zh,it] [--site-dir site]
+    python -m scripts.site serve [--port 8000] [--no-build]
+
+Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
+English builds first because its output folder holds the others. A build
+fails on any warning, MkDocs' own (`--strict`) or any other line that says
+WARNING, such as one from the kernel that runs the notebooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml", "it": "mkdocs.it.yml"}
+
+
+class BuildError(RuntimeError):
+    """A language's build failed or printed a warning."""
+
+
+def build_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Material 9.8 prints a notice about MkDocs 2 on every build.
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    # Run notebooks with this Python's kernel, not one registered elsewhere.
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+    return env
+
+
+def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
+    """Build one language strictly into its folder under `site_dir`; return the log."""
+    target = site_dir if language == "en" else site_dir / language
+    command = [
+        sys.executable, "-m", "mkdocs", "build", "--strict",
+        "--config-file", str(root / LANGUAGES[language]),
+        "--site-dir", str(target),
+    ]
+    result = subprocess.run(command, cwd=root, env=build_env(), capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    if result.returncode != 0 or warnings:
+        raise BuildError(f"The {language} build failed:\n{log}")
+    return log
+
+
+def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
+    unknown = sorted(set(languages) - set(LANGUAGES))
+    if unknown:
+        raise SystemExit(f"Unknown language(s) {unknown}; choose from {sorted(LANGUAGES)}.")
+    # English first: building it empties the folder that holds the others.
+    for language in sorted(languages, key=list(LANGUAGES).index):
+        print(f"Building {language} ...", flush=True)
+        build_language(language, site_dir, root)
+    print(f"Built {', '.join(languages)} into {site_dir}")
+
+
+class PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a folder like GitHub Pages: a missing path gets the root 404.html."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        if os.environ.get("SITE_QUIET") != "1":
+            super().log_message(format, *args)
+
+
+def make_server(site_dir: Path, port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(PagesHandler, directory=str(site_dir))
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.site", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    build_cmd = sub.add_parser("build", help="strict build of every language")
+    serve_cmd = sub.add_parser("serve", help="build, then serve on 127.0.0.1")
+    for cmd in (build_cmd, serve_cmd):
+        cmd.add_argument("--lang", default=",".join(LANGUAGES), help="comma-separated, default: all")
+        cmd.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--no-build", action="store_true", help="serve what is already built")
+    args = parser.parse_args(argv)
+
+    try:
+        if not (args.command == "serve" and args.no_build):
+            build(args.lang.split(","), args.site_dir)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.command == "serve":
+        try:
+            server = make_server(args.site_dir, args.port)
+        except OSError as error:
+            print(f"Cannot serve on 127.0.0.1:{args.port}: {error}. Try --port.", file=sys.stderr)
+            return 1
+        print(f"Serving {args.site_dir} at http://127.0.0.1:{args.port}/ (Ctrl+C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

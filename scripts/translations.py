@@ -1,0 +1,143 @@
+"""Which translated pages are behind their English source.
+
+Every Chinese and Italian page records the revision of the English page it
+translates: the git blob id of that English file (what `git hash-object`
+prints), in the front matter of a Markdown page (`translation_of: ...`) or
+the metadata of a notebook. When the English page changes, its blob id
+changes, and the translation is stale until someone reviews it and stamps it.
+
+    python -m scripts.translations status              # list stale pages (exit 1 if any)
+    python -m scripts.translations stamp docs/zh/x.md  # record review of one or more pages
+
+A translator sees what changed with
+`git diff <recorded id> <current id>` (both ids are printed by `status`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_LANGUAGE = "en"
+TRANSLATIONS = ("zh", "it")
+PAGE_SUFFIXES = (".md", ".ipynb")
+FIELD = "translation_of"
+
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+FIELD_LINE = re.compile(rf"^{FIELD}:\s*(\S*)\s*$", re.MULTILINE)
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with these bytes (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def recorded_revision(page: Path) -> str | None:
+    text = page.read_text(encoding="utf-8")
+    if page.suffix == ".ipynb":
+        return json.loads(text).get("metadata", {}).get(FIELD)
+    front = FRONT_MATTER.match(text)
+    match = FIELD_LINE.search(front.group(1)) if front else None
+    return match.group(1) if match else None
+
+
+def record_revision(page: Path, revision: str) -> None:
+    text = page.read_text(encoding="utf-8")
+    if page.suffix == ".ipynb":
+        notebook = json.loads(text)
+        notebook.setdefault("metadata", {})[FIELD] = revision
+        page.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    line = f"{FIELD}: {revision}"
+    front = FRONT_MATTER.match(text)
+    if front is None:
+        text = f"---\n{line}\n---\n\n{text}"
+    elif FIELD_LINE.search(front.group(1)):
+        body = FIELD_LINE.sub(line, front.group(1), count=1)
+        text = f"---\n{body}---\n" + text[front.end():]
+    else:
+        text = f"---\n{line}\n{front.group(1)}---\n" + text[front.end():]
+    page.write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Stale:
+    page: Path
+    source: Path
+    recorded: str | None
+    current: str
+
+    def describe(self, root: Path) -> str:
+        page = self.page.relative_to(root)
+        if self.recorded is None:
+            return f"{page}: records no '{FIELD}' (translates {self.source.relative_to(root)} at {self.current})"
+        return f"{page}: translates {self.recorded[:12]}, English is now {self.current[:12]} (git diff {self.recorded} {self.current})"
+
+
+def stale_pages(root: Path = ROOT) -> list[Stale]:
+    """Every translated page whose recorded English revision is not the current one."""
+    docs = root / "docs"
+    stale = []
+    for source in sorted((docs / SOURCE_LANGUAGE).rglob("*")):
+        if source.suffix not in PAGE_SUFFIXES:
+            continue
+        current = blob_id(source.read_bytes())
+        for language in TRANSLATIONS:
+            page = docs / language / source.relative_to(docs / SOURCE_LANGUAGE)
+            if not page.exists():
+                continue  # hooks/languages.py fails the build for a missing page
+            recorded = recorded_revision(page)
+            if recorded != current:
+                stale.append(Stale(page, source, recorded, current))
+    return stale
+
+
+def stamp(pages: list[Path], root: Path = ROOT) -> None:
+    """Record that each translated page has been reviewed against today's English page."""
+    docs = root / "docs"
+    for page in pages:
+        page = page.resolve()
+        relative = page.relative_to(docs)
+        language = relative.parts[0]
+        if language not in TRANSLATIONS:
+            raise ValueError(f"{page} is not a translated page (docs/zh/... or docs/it/...)")
+        source = docs / SOURCE_LANGUAGE / Path(*relative.parts[1:])
+        if not source.exists():
+            raise ValueError(f"{page} has no English source ({source} does not exist)")
+        record_revision(page, blob_id(source.read_bytes()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.translations", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("status", help="list translated pages whose English source changed")
+    stamp_cmd = sub.add_parser("stamp", help="record that pages were reviewed against the current English")
+    stamp_cmd.add_argument("pages", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "stamp":
+        missing = [str(p) for p in args.pages if not p.exists()]
+        if missing:
+            parser.error(f"no such file: {', '.join(missing)}")
+        try:
+            stamp(args.pages)
+        except ValueError as error:
+            parser.error(str(error))
+        print(f"Stamped {len(args.pages)} page(s).")
+        return 0
+
+    stale = stale_pages()
+    for item in stale:
+        print(item.describe(ROOT))
+    print(f"{len(stale)} translated page(s) to review." if stale else "Every translation is up to date.")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
