@@ -30,7 +30,7 @@ PAGE_SUFFIXES = (".md", ".ipynb")
 FIELD = "translation_of"
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-FIELD_LINE = re.compile(rf"^{FIELD}:\s*(\S*)\s*$", re.MULTILINE)
+FIELD_LINE = re.compile(rf"^{FIELD}:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
 
 
 def blob_id(data: bytes) -> str:

@@ -1,0 +1,78 @@
+"""The course's learning path as a diagram, one SVG per language.
+
+A text-only diagram, so it is written as SVG directly: no plotting library,
+and the output is the same bytes on every machine.
+
+    python -m scripts.figures.learning_path
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
+NAME = "learning-path"
+
+STEPS = {
+    "en": ["Self-attention", "The Transformer triad", "The KV-cache",
+           "Attention masks", "Why decoder-only?", "Diffusion LMs"],
+    "zh": ["自注意力", "Transformer 三大架构", "KV 缓存",
+           "注意力掩码", "为什么是仅解码器？", "扩散语言模型"],
+    "it": ["Self-attention", "La triade dei Transformer", "La KV-cache",
+           "Maschere di attenzione", "Perché solo decoder?", "LLM a diffusione"],
+}
+
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 230, 56, 50, 46, 10
+COLUMNS = 3
+FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
+
+
+def box_origin(index: int) -> tuple[int, int]:
+    row, column = divmod(index, COLUMNS)
+    return MARGIN + column * (BOX_W + GAP_X), MARGIN + row * (BOX_H + GAP_Y)
+
+
+def arrow(path: str) -> str:
+    return f'<path d="{path}" fill="none" stroke="#5c6bc0" stroke-width="2" marker-end="url(#head)"/>'
+
+
+def render(labels: list[str]) -> str:
+    width = 2 * MARGIN + COLUMNS * BOX_W + (COLUMNS - 1) * GAP_X
+    rows = -(-len(labels) // COLUMNS)
+    height = 2 * MARGIN + rows * BOX_H + (rows - 1) * GAP_Y
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{FONT}">',
+        '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#5c6bc0"/></marker></defs>',
+    ]
+    for index, label in enumerate(labels):
+        x, y = box_origin(index)
+        parts.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="10" '
+                     f'fill="#e8eaf6" stroke="#3f51b5" stroke-width="1.5"/>')
+        parts.append(f'<text x="{x + BOX_W / 2}" y="{y + BOX_H / 2}" text-anchor="middle" '
+                     f'dominant-baseline="central" font-size="16" fill="#1a237e">'
+                     f'{index + 1}. {escape(label)}</text>')
+    for index in range(len(labels) - 1):
+        x, y = box_origin(index)
+        nx, ny = box_origin(index + 1)
+        if ny == y:  # next box on the same row: straight across
+            parts.append(arrow(f"M{x + BOX_W},{y + BOX_H / 2} H{nx - 2}"))
+        else:  # next row: down, back to its first column, down again
+            middle = y + BOX_H + GAP_Y / 2
+            parts.append(arrow(f"M{x + BOX_W / 2},{y + BOX_H} V{middle} H{nx + BOX_W / 2} V{ny - 2}"))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def main() -> None:
+    FIGURES_DIR.mkdir(exist_ok=True)
+    for language, labels in STEPS.items():
+        path = FIGURES_DIR / f"{NAME}.{language}.svg"
+        path.write_text(render(labels), encoding="utf-8")
+        print(f"wrote {path.relative_to(FIGURES_DIR.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Shared fixtures: one strict build of the whole site, served like GitHub Pages."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts import site
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = list(site.LANGUAGES)
+# What a test copy of the project needs in order to build.
+PROJECT_PARTS = ["mkdocs.yml", "mkdocs.zh.yml", "mkdocs.it.yml", "docs", "figures",
+                 "hooks", "locales", "overrides"]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built strictly from the working tree (fails on any warning)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    site.build(LANGUAGES, site_dir)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 at a free port, 404s answered as GitHub Pages does."""
+    server = site.make_server(built_site, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of everything the build reads, to break on purpose."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, tmp_path / part)
+    return tmp_path
+
+
+def page_paths(language: str) -> list[str]:
+    """Source paths of every page in one language, relative to its docs folder."""
+    docs = ROOT / "docs" / language
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.suffix in {".md", ".ipynb"})
+
+
+def page_url(source: str) -> str:
+    """The URL path (relative to a language root) that MkDocs gives a page source file."""
+    stem = source.rsplit(".", 1)[0]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"

@@ -1,0 +1,152 @@
+"""The strict build: what it produces, and what makes it fail."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scripts import site
+from tests.conftest import LANGUAGES, ROOT, page_paths, page_url
+
+# Tags and CSS through which a page makes the browser fetch something from
+# another host. (<link rel="canonical"> names an address but fetches nothing.)
+FETCHING = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=["'](?:https?:)?//"""
+    r"""|<link\b(?![^>]*rel=["']canonical)[^>]*\bhref=["'](?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def language_dir(built_site: Path, language: str) -> Path:
+    return built_site if language == "en" else built_site / language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_is_built_in_its_language(built_site: Path, language: str) -> None:
+    for source in page_paths(language):
+        html = (language_dir(built_site, language) / page_url(source) / "index.html").read_text()
+        assert f'<html lang="{language}"' in html, f"{language}/{source} is not marked as {language}"
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    offenders = [
+        f"{path.relative_to(built_site)}: {match.group(0)}"
+        for path in built_site.rglob("*")
+        if path.suffix in {".html", ".css"}
+        for match in FETCHING.finditer(path.read_text(errors="replace"))
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_notebooks_render_as_pages_with_outputs(built_site: Path, language: str) -> None:
+    html = (language_dir(built_site, language) / "notebooks/first-attention/index.html").read_text()
+    assert '"cells"' not in html, "the notebook came out as raw JSON"
+    assert "<title>None" not in html
+    assert "jp-OutputArea-output" in html, "the notebook's outputs are missing"
+    assert "row sums: [1. 1. 1.]" in html, "the executed cell's output is missing"
+    assert "Load mathjax" not in html, "nbconvert's CDN MathJax loader was not removed"
+
+
+def test_each_language_keeps_its_own_notebook(built_site: Path) -> None:
+    titles = {
+        language: re.search(r"<title>(.*?)</title>", (language_dir(built_site, language)
+                  / "notebooks/first-attention/index.html").read_text()).group(1)
+        for language in LANGUAGES
+    }
+    assert len(set(titles.values())) == len(LANGUAGES), f"notebook pages share a title: {titles}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_figures_are_published_in_the_page_language(built_site: Path, language: str) -> None:
+    published = language_dir(built_site, language) / "figures" / "learning-path.svg"
+    assert published.read_bytes() == (ROOT / "figures" / f"learning-path.{language}.svg").read_bytes()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_mathjax_is_served_by_the_site(built_site: Path, language: str) -> None:
+    mathjax = language_dir(built_site, language) / "assets" / "mathjax"
+    assert (mathjax / "tex-chtml.js").stat().st_size > 500_000
+    assert any((mathjax / "output/chtml/fonts/woff-v2").glob("*.woff"))
+    home = (language_dir(built_site, language) / "index.html").read_text()
+    assert 'class="arithmatex"' in home
+
+
+def test_chinese_search_index_is_segmented_and_chinese_only(built_site: Path) -> None:
+    index = json.loads((built_site / "zh" / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b" in text, "Chinese text was not segmented into words (is jieba installed?)"
+    english = json.loads((built_site / "search" / "search_index.json").read_text())
+    english_titles = {doc["title"] for doc in english["docs"] if doc["location"] == ""}
+    assert not english_titles & {doc["title"] for doc in index["docs"]}, "the Chinese index holds English pages"
+
+
+def test_language_switcher_links_to_the_same_page(built_site: Path) -> None:
+    html = (built_site / "zh" / "notebooks/first-attention/index.html").read_text()
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link"', html))
+    assert {v: k for k, v in links.items()} == {
+        "en": "../../../notebooks/first-attention/",
+        "zh": "../../../zh/notebooks/first-attention/",
+        "it": "../../../it/notebooks/first-attention/",
+    }
+
+
+def test_404_page_uses_absolute_links(built_site: Path) -> None:
+    html = (built_site / "404.html").read_text()
+    assert 'href="/assets/stylesheets/' in html, "assets on the 404 page must not be relative"
+    for home in ('href="/"', 'href="/zh/"', 'href="/it/"'):
+        assert home in html
+
+
+# --- What fails the build -----------------------------------------------------
+
+
+def build_fails(project: Path, language: str, expected: str) -> None:
+    with pytest.raises(site.BuildError) as failure:
+        site.build_language(language, project / "site", root=project)
+    assert expected in str(failure.value)
+
+
+def test_the_untouched_copy_builds(project_copy: Path) -> None:
+    site.build_language("it", project_copy / "site", root=project_copy)
+
+
+def test_a_broken_link_fails_the_build(project_copy: Path) -> None:
+    page = project_copy / "docs/it/contributing.md"
+    page.write_text(page.read_text() + "\n[link](no-such-page.md)\n")
+    build_fails(project_copy, "it", "no-such-page.md")
+
+
+def test_a_broken_anchor_fails_the_build(project_copy: Path) -> None:
+    page = project_copy / "docs/zh/contributing.md"
+    page.write_text(page.read_text() + "\n[link](index.md#no-such-heading)\n")
+    build_fails(project_copy, "zh", "no-such-heading")
+
+
+def test_a_missing_figure_fails_the_build(project_copy: Path) -> None:
+    page = project_copy / "docs/en/contributing.md"
+    page.write_text(page.read_text() + "\n![figure](figures/no-such-figure.svg)\n")
+    build_fails(project_copy, "en", "no-such-figure.svg")
+
+
+def test_a_figure_missing_in_one_language_fails_that_build(project_copy: Path) -> None:
+    (project_copy / "figures/learning-path.it.svg").unlink()
+    build_fails(project_copy, "it", "learning-path.svg")
+
+
+def test_a_page_missing_in_one_language_fails_every_build(project_copy: Path) -> None:
+    (project_copy / "docs/it/contributing.md").unlink()
+    build_fails(project_copy, "en", "docs/it/contributing.md is missing")
+
+
+def test_a_failing_notebook_cell_fails_the_build(project_copy: Path) -> None:
+    path = project_copy / "docs/zh/notebooks/first-attention.ipynb"
+    notebook = json.loads(path.read_text())
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                              "outputs": [], "source": "raise RuntimeError('cell failed on purpose')"})
+    path.write_text(json.dumps(notebook))
+    build_fails(project_copy, "zh", "cell failed on purpose")
