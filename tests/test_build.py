@@ -150,3 +150,15 @@ def test_a_failing_notebook_cell_fails_the_build(project_copy: Path) -> None:
                               "outputs": [], "source": "raise RuntimeError('cell failed on purpose')"})
     path.write_text(json.dumps(notebook))
     build_fails(project_copy, "zh", "cell failed on purpose")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_notebook_math_uses_dollar_delimiters(language: str) -> None:
+    # Notebook Markdown treats "\(" as an escaped "(", so \(x\) would come out as (x).
+    for source in page_paths(language):
+        if source.endswith(".ipynb"):
+            cells = json.loads((ROOT / "docs" / language / source).read_text())["cells"]
+            for cell in cells:
+                text = "".join(cell["source"])
+                if cell["cell_type"] == "markdown":
+                    assert not re.search(r"\\\(|\\\[", text), f"{language}/{source}: write math as $...$"

@@ -1,15 +1,18 @@
 // Render math with MathJax 3, served from this site (assets/mathjax/).
-// MathJax is about 1 MB, so it is loaded only on pages that contain math:
-// formulas written in Markdown (pymdownx.arithmatex wraps them in
-// .arithmatex) and formulas in notebook cells ($...$ inside rendered Markdown).
+// MathJax is about 1 MB, so it is loaded only on pages that contain math, and
+// it typesets only the elements that hold math: formulas written in Markdown
+// (pymdownx.arithmatex wraps each in .arithmatex) and notebook Markdown cells
+// (.jp-RenderedMarkdown, where formulas are written $...$). Prose and code
+// elsewhere on the page are never scanned for dollar signs.
 (function () {
   const NOTEBOOK_MATH = /\$|\\\(|\\\[/;
-  const hasMath =
-    document.querySelector(".arithmatex") !== null ||
-    Array.from(document.querySelectorAll(".jp-RenderedMarkdown, .jp-RenderedLatex")).some(
-      (el) => NOTEBOOK_MATH.test(el.textContent)
-    );
-  if (!hasMath) return;
+  const targets = [
+    ...document.querySelectorAll(".arithmatex"),
+    ...Array.from(document.querySelectorAll(".jp-RenderedMarkdown")).filter((el) =>
+      NOTEBOOK_MATH.test(el.textContent)
+    ),
+  ];
+  if (targets.length === 0) return;
 
   window.MathJax = {
     tex: {
@@ -18,11 +21,12 @@
       processEscapes: true,
       processEnvironments: true,
     },
-    options: {
-      // Typeset only the elements that hold math, never code or prose that
-      // happens to contain a dollar sign.
-      ignoreHtmlClass: ".*|",
-      processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex",
+    startup: {
+      typeset: false,
+      ready() {
+        MathJax.startup.defaultReady();
+        MathJax.startup.promise = MathJax.startup.promise.then(() => MathJax.typesetPromise(targets));
+      },
     },
   };
   const script = document.createElement("script");

@@ -1,0 +1,215 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright.
+
+Every page in every language is loaded from a local server with the network
+to any other host cut off. These tests never skip: without Chromium they fail
+and say how to install it (`make browser`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+
+from tests.conftest import LANGUAGES, page_paths, page_url
+
+pytestmark = pytest.mark.browser
+
+# Flags for a headless Chromium in a sandbox with no network: no background
+# connections to Google's services, no GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions",
+]
+RAW_TEX = r"\\\(|\\\[|\$\$"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium not found: run `make browser` (apt-get install chromium fonts-noto-cjk) "
+                    "or set CHROMIUM to its path.", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """What one page did while it loaded."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return self.errors + [f"request to another host: {url}" for url in self.foreign]
+
+
+@pytest.fixture
+def visit(browser: Browser, site_url: str) -> Iterator:
+    """Open a page of the site and record console errors, failed requests and foreign hosts."""
+    context = browser.new_context()
+    local_host = urlsplit(site_url).netloc
+    visits: list[Visit] = []
+
+    def open_page(path: str, expect_status: int = 200) -> Visit:
+        page = context.new_page()
+        record = Visit(page)
+
+        def route(route: Route, request: Request) -> None:
+            if urlsplit(request.url).netloc == local_host or request.url.startswith("data:"):
+                route.continue_()
+            else:
+                record.foreign.append(request.url)
+                route.abort()
+
+        def console(message) -> None:
+            # A page asked to answer 404 logs its own status; anything else counts.
+            own_status = expect_status != 200 and message.location.get("url") == site_url + path
+            if message.type == "error" and not own_status:
+                record.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+        page.route("**/*", route)
+        page.on("console", console)
+        page.on("pageerror", lambda e: record.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: record.errors.append(f"failed: {r.url} {r.failure}"))
+        response = page.goto(site_url + path, wait_until="load")
+        assert response is not None and response.status == expect_status, f"{path}: HTTP {response and response.status}"
+        page.on("response", lambda r: r.status >= 400 and record.errors.append(f"HTTP {r.status}: {r.url}"))
+        visits.append(record)
+        return record
+
+    yield open_page
+    context.close()
+
+
+def all_pages() -> list[str]:
+    return [
+        ("" if language == "en" else f"{language}/") + page_url(source)
+        for language in LANGUAGES
+        for source in page_paths(language)
+    ]
+
+
+def wait_for_math(page: Page) -> None:
+    """Wait until MathJax has typeset every formula on the page (if it has any)."""
+    page.wait_for_function(
+        """() => {
+            const spans = document.querySelectorAll('.arithmatex');
+            const notebook = document.querySelector('.jp-RenderedMarkdown');
+            if (!spans.length && !notebook) return true;
+            return window.MathJax && MathJax.startup && MathJax.startup.promise &&
+                   document.querySelectorAll('mjx-container').length > 0 &&
+                   [...spans].every(s => s.querySelector('mjx-container'));
+        }""",
+        timeout=20_000,
+    )
+
+
+@pytest.mark.parametrize("path", all_pages())
+def test_page_loads_cleanly(visit, path: str) -> None:
+    record = visit(path)
+    page = record.page
+    wait_for_math(page)
+    page.wait_for_load_state("networkidle")
+    assert record.problems() == []
+
+    raw_tex = page.evaluate(
+        """(pattern) => {
+            const article = document.querySelector('article').cloneNode(true);
+            article.querySelectorAll('mjx-container, pre, code, script, .quiz').forEach(e => e.remove());
+            const match = article.textContent.match(new RegExp(pattern));
+            return match ? article.textContent.slice(Math.max(0, match.index - 40), match.index + 40) : null;
+        }""",
+        RAW_TEX,
+    )
+    assert raw_tex is None, f"raw TeX left on the page: ...{raw_tex}..."
+
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
+    assert broken == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_quiz_math_is_rendered(visit, language: str) -> None:
+    page = visit("" if language == "en" else f"{language}/").page
+    wait_for_math(page)
+    assert page.locator("#quiz-0 .quiz-question mjx-container").count() >= 1
+
+
+@pytest.mark.parametrize("start, choice, expected", [
+    ("notebooks/first-attention/", "中文", "zh/notebooks/first-attention/"),
+    ("zh/notebooks/first-attention/", "Italiano", "it/notebooks/first-attention/"),
+    ("it/contributing/", "English", "contributing/"),
+])
+def test_language_switcher_keeps_the_page(visit, site_url: str, start: str, choice: str, expected: str) -> None:
+    page = visit(start).page
+    page.locator(".md-header__option .md-select").hover()
+    page.get_by_role("link", name=choice, exact=True).click()
+    page.wait_for_load_state("load")
+    assert page.url == site_url + expected
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type a query into Material's search; return the result links."""
+    page.locator("label.md-search__icon").first.click() if page.locator(".md-search__input").is_hidden() else None
+    box = page.locator(".md-search__input")
+    box.fill(query)
+    # Typing CJK sends no keyup, which Material's search listens for.
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+def test_search_finds_an_english_term(visit, site_url: str) -> None:
+    results = search(visit("").page, "KV-cache")
+    assert results and all(not r.startswith((site_url + "zh/", site_url + "it/")) for r in results)
+
+
+def test_search_finds_a_chinese_term_inside_a_word_on_chinese_pages_only(visit, site_url: str) -> None:
+    # 掩码 appears on the Chinese pages only inside longer words such as 注意力掩码.
+    results = search(visit("zh/").page, "掩码")
+    assert results, "no Chinese result"
+    assert all(r.startswith(site_url + "zh/") for r in results), f"non-Chinese results: {results}"
+
+
+@pytest.mark.parametrize("language, retry", [("en", "Try Again"), ("zh", "重试"), ("it", "Riprova")])
+def test_quiz_explains_each_answer_in_the_page_language(visit, language: str, retry: str) -> None:
+    page = visit("" if language == "en" else f"{language}/").page
+
+    wrong = page.locator("#quiz-0 input:not([data-correct])").first
+    explanation = page.locator(f"#quiz-0 input[id='{wrong.get_attribute('id')}'] ~ .answer-feedback")
+    page.locator(f"#quiz-0 label[for='{wrong.get_attribute('id')}']").click()
+    verdict = page.locator("#quiz-0 .quiz-feedback-item.incorrect")
+    verdict.wait_for(state="visible")
+    assert explanation.text_content().strip() in verdict.inner_text()
+    assert page.locator("#quiz-0 .quiz-reset-button").text_content().strip() == retry
+
+    right = page.locator("#quiz-1 input[data-correct='true']")
+    page.locator(f"#quiz-1 label[for='{right.get_attribute('id')}']").click()
+    page.locator("#quiz-1 .quiz-feedback-item.correct").wait_for(state="visible")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_missing_page_gets_the_404_page(visit, language: str) -> None:
+    prefix = "" if language == "en" else f"{language}/"
+    record = visit(prefix + "no/such/page/", expect_status=404)
+    page = record.page
+    page.wait_for_load_state("networkidle")
+    assert record.problems() == []
+    assert page.locator(".course-404 a").count() == 3
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).display") != "none"
