@@ -5,6 +5,8 @@
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
 
 PYTHON ?= python3
+TORCH  ?= auto
+export TORCH
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
