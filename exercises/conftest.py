@@ -70,6 +70,13 @@ def module_name(exercise: str, impl: str) -> str:
     raise pytest.UsageError(f"--impl must be exercises, reference or variant:NAME, not {impl!r}")
 
 
+def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Equal values, NaN included (a NaN in the input is not a modification)."""
+    if a.is_floating_point() or a.is_complex():
+        return torch.equal(a.isnan(), b.isnan()) and torch.equal(a.nan_to_num(0.0), b.nan_to_num(0.0))
+    return torch.equal(a, b)
+
+
 def _unchanged_inputs(function: Callable[..., Any], name: str) -> Callable[..., Any]:
     """Wrap `function` so that modifying a tensor argument in place fails the test."""
 
@@ -79,9 +86,7 @@ def _unchanged_inputs(function: Callable[..., Any], name: str) -> Callable[..., 
         before = [(label, t, t.clone()) for label, t in named if isinstance(t, torch.Tensor)]
         result = function(*args, **kwargs)
         for label, tensor, copy in before:
-            assert torch.equal(tensor, copy) or (tensor.isnan() == copy.isnan()).all(), (
-                f"{name}() modified its input ({label}) in place; work on a copy instead"
-            )
+            assert _same(tensor, copy), f"{name}() modified its input ({label}) in place; work on a copy instead"
         return result
 
     return checked
@@ -97,7 +102,7 @@ def solution(request: pytest.FixtureRequest) -> Solution:
     name = module_name(exercise, request.config.getoption("--impl"))
     try:
         module = importlib.import_module(name)
-    except Exception as error:  # a learner's file can fail in any way
+    except (Exception, SystemExit) as error:  # a learner's file can fail in any way, even exit
         raise SolutionImportError(f"cannot import {name}: {type(error).__name__}: {error}") from error
     request.node.stash[_module_file_key] = getattr(module, "__file__", None)
     public = {k: v for k, v in vars(module).items() if not k.startswith("_")}

@@ -65,3 +65,25 @@ def merge_heads(x: Tensor) -> Tensor:
     """(B, n_heads, T, head_dim) -> (B, T, n_heads * head_dim): the inverse of split_heads."""
     batch, n_heads, length, head_dim = x.shape
     return x.transpose(1, 2).reshape(batch, length, n_heads * head_dim)
+
+
+def multi_head_attention(
+    x: Tensor,
+    w_q: Tensor,
+    w_k: Tensor,
+    w_v: Tensor,
+    w_o: Tensor,
+    n_heads: int,
+    mask: Tensor | None = None,
+) -> Tensor:
+    """Multi-head self-attention over x: (B, T, C) -> (B, T, C).
+
+    Each weight is (C, C) and applied as `x @ w.T`, like torch.nn.Linear. The
+    C channels are cut into n_heads heads of C / n_heads channels; every head
+    attends on its own, and w_o mixes the heads' outputs back together.
+    """
+    q = split_heads(x @ w_q.T, n_heads)  # (B, heads, T, head_dim)
+    k = split_heads(x @ w_k.T, n_heads)  # (B, heads, T, head_dim)
+    v = split_heads(x @ w_v.T, n_heads)  # (B, heads, T, head_dim)
+    out = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_dim)
+    return merge_heads(out) @ w_o.T  # (B, T, C)

@@ -1,0 +1,245 @@
+"""Grade the exercises: each in its own process, with a timeout, into a score table.
+
+    python -m llmtriad.grade                     # your solutions, every exercise
+    python -m llmtriad.grade --only e03_masks    # one exercise (repeatable)
+    python -m llmtriad.grade --hints e03_masks   # that exercise's hints, in order
+    python -m llmtriad.grade --watch             # regrade whenever you save
+    python -m llmtriad.grade --impl reference    # the model answers (all should be done)
+    python -m llmtriad.grade --json out.json --gradescope results.json
+
+Each exercise runs as `pytest exercises/<id>` in a child process, so a file
+that does not import, loops forever, exits, crashes the interpreter or prints
+without end costs that exercise its points and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE_URL = os.environ.get("COURSE_URL", "http://127.0.0.1:8000/")
+OUTPUT_TAIL = 3000  # characters of a crashed run's output worth showing
+
+DONE, IN_PROGRESS, NOT_STARTED = "done", "in progress", "not started"
+IMPORT_FAILED, TIMED_OUT, CRASHED = "failed to import", "timed out", "crashed"
+
+
+@dataclass
+class Result:
+    """One exercise's grade."""
+
+    id: str
+    title: str
+    points: float
+    max_points: int
+    status: str
+    message: str = ""
+    tests: list[dict[str, str]] = field(default_factory=list)
+
+    def first_failure(self) -> dict[str, str] | None:
+        return next((t for t in self.tests if t["status"] in ("failed", "error")), None)
+
+
+def load_manifest(exercises_dir: Path) -> list[dict]:
+    manifest = tomllib.loads((exercises_dir / "manifest.toml").read_text(encoding="utf-8"))
+    if manifest.get("format_version") != 1:
+        raise SystemExit(f"{exercises_dir / 'manifest.toml'}: unsupported format_version")
+    return manifest["exercise"]
+
+
+def run_exercise(entry: dict, exercises_dir: Path, impl: str, timeout: float) -> Result:
+    """Run one exercise's tests in a child pytest and turn what happened into a Result."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report, output = Path(tmp) / "report.json", Path(tmp) / "output.txt"
+        command = [
+            sys.executable, "-m", "pytest", str(exercises_dir / entry["id"]),
+            "--impl", impl, "--grade-json", str(report),
+            "-q", "--tb=short", "--show-capture=no", "-p", "no:cacheprovider",
+        ]
+        with output.open("wb") as sink:
+            try:
+                process = subprocess.run(command, cwd=exercises_dir.parent, stdout=sink, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return grade(entry, TIMED_OUT, f"stopped after {timeout:g} s: is there an endless loop?")
+        if not report.exists():
+            tail = _tail(output)
+            return grade(entry, CRASHED, f"the test process ended (exit code {process.returncode}) "
+                                         f"before reporting; its last output:\n{tail}")
+        tests = json.loads(report.read_text())["tests"]
+    return classify(entry, tests)
+
+
+def _tail(path: Path) -> str:
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - OUTPUT_TAIL))
+        return f.read().decode("utf-8", errors="replace").strip()
+
+
+def classify(entry: dict, tests: list[dict[str, str]]) -> Result:
+    statuses = [t["status"] for t in tests]
+    import_errors = [t for t in tests if t["status"] == "error" and "cannot import" in t["message"]]
+    if not tests:
+        return grade(entry, CRASHED, "no test ran")
+    if import_errors:
+        return grade(entry, IMPORT_FAILED, import_errors[0]["message"], tests)
+    passed = statuses.count("passed")
+    if passed == len(tests):
+        status = DONE
+    elif statuses.count(NOT_STARTED) == len(tests):
+        status = NOT_STARTED
+    else:
+        status = IN_PROGRESS
+    return grade(entry, status, "", tests, passed / len(tests))
+
+
+def grade(entry: dict, status: str, message: str, tests: list | None = None, fraction: float = 0.0) -> Result:
+    return Result(entry["id"], entry["title"], round(entry["points"] * fraction, 1), entry["points"],
+                  status, message, tests or [])
+
+
+def grade_all(entries: list[dict], exercises_dir: Path, impl: str, timeout: float, jobs: int) -> list[Result]:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda e: run_exercise(e, exercises_dir, impl, timeout), entries))
+
+
+# --- Reports ------------------------------------------------------------------
+
+
+def table(results: list[Result], entries: list[dict]) -> str:
+    lines = [f"{'exercise':<28}{'points':>12}  status", "-" * 56]
+    for r in results:
+        passed = sum(t["status"] == "passed" for t in r.tests)
+        count = f" ({passed}/{len(r.tests)} tests)" if r.tests and r.status == IN_PROGRESS else ""
+        lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {r.status}{count}")
+    total, best = sum(r.points for r in results), sum(r.max_points for r in results)
+    lines += ["-" * 56, f"{'total':<28}{total:>7g}/{best:<4}"]
+
+    todo = next((r for r in results if r.status != DONE), None)
+    if todo is None:
+        lines.append("\nEvery exercise is done.")
+        return "\n".join(lines)
+    entry = next(e for e in entries if e["id"] == todo.id)
+    lines.append(f"\nNext: {todo.id}, {todo.title} ({todo.status})")
+    lines.append(f"  file:  exercises/{todo.id}/{entry['module']}.py")
+    failure = todo.first_failure()
+    if todo.message:
+        lines.append("  " + todo.message.replace("\n", "\n  "))
+    elif failure is not None:
+        lines.append(f"  first failing test: {failure['name']}")
+        lines.append(f"  what happened: {failure['message'].splitlines()[0] if failure['message'] else '?'}")
+        if failure["hint"]:
+            lines.append(f"  hint: {failure['hint']}")
+    elif todo.status == NOT_STARTED and entry.get("hints"):
+        lines.append(f"  to start: {entry['hints'][0]}")
+    lines.append(f"  read:  {COURSE_URL}{entry['page']}")
+    lines.append(f"  more hints: python -m llmtriad.grade --hints {todo.id}")
+    return "\n".join(lines)
+
+
+def gradescope(results: list[Result], seconds: float) -> dict:
+    """Gradescope's results.json: one test entry per exercise."""
+    return {
+        "score": sum(r.points for r in results),
+        "execution_time": round(seconds, 1),
+        "tests": [
+            {
+                "name": f"{r.id}: {r.title}",
+                "number": str(i + 1),
+                "score": r.points,
+                "max_score": r.max_points,
+                "status": "passed" if r.status == DONE else "failed",
+                "output": r.status + (f"\n{r.message}" if r.message else "") + "".join(
+                    f"\n- {t['name']}: {t['status']}" + (f" (hint: {t['hint']})" if t["status"] == "failed" and t["hint"] else "")
+                    for t in r.tests),
+            }
+            for i, r in enumerate(results)
+        ],
+    }
+
+
+# --- Command line ---------------------------------------------------------------
+
+
+def watch(run: "callable", exercises_dir: Path, interval: float = 1.0) -> None:
+    def stamp() -> dict[Path, float]:
+        return {p: p.stat().st_mtime for p in exercises_dir.rglob("*.py")}
+
+    seen = stamp()
+    run()
+    print("\nWatching for changes (Ctrl+C stops) ...", flush=True)
+    try:
+        while True:
+            time.sleep(interval)
+            now = stamp()
+            if now != seen:
+                seen = now
+                print("\n" * 2, flush=True)
+                run()
+                print("\nWatching for changes (Ctrl+C stops) ...", flush=True)
+    except KeyboardInterrupt:
+        print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m llmtriad.grade", description=__doc__.split("\n")[0])
+    parser.add_argument("--impl", default="exercises",
+                        help="what to grade: exercises (your files, default), reference, or variant:NAME")
+    parser.add_argument("--only", action="append", metavar="ID", help="grade only this exercise (repeatable)")
+    parser.add_argument("--hints", metavar="ID", help="print an exercise's hints and stop")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    parser.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
+    parser.add_argument("--watch", action="store_true", help="regrade whenever a file under exercises/ changes")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per exercise (default 60)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="exercises graded at once")
+    parser.add_argument("--exercises-dir", type=Path, default=ROOT / "exercises", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    exercises_dir = args.exercises_dir.resolve()
+    entries = load_manifest(exercises_dir)
+    known = [e["id"] for e in entries]
+    for wanted in (args.only or []) + ([args.hints] if args.hints else []):
+        if wanted not in known:
+            parser.error(f"unknown exercise {wanted!r}; choose from: {', '.join(known)}")
+    if args.impl not in ("exercises", "reference") and not args.impl.startswith("variant:"):
+        parser.error("--impl must be exercises, reference or variant:NAME")
+    if args.timeout <= 0 or args.jobs < 1:
+        parser.error("--timeout must be positive and --jobs at least 1")
+    if args.hints:
+        entry = next(e for e in entries if e["id"] == args.hints)
+        for number, hint in enumerate(entry["hints"], start=1):
+            print(f"{number}. {hint}")
+        return 0
+    if args.only:
+        entries = [e for e in entries if e["id"] in args.only]
+
+    def run() -> list[Result]:
+        start = time.perf_counter()
+        results = grade_all(entries, exercises_dir, args.impl, args.timeout, args.jobs)
+        seconds = time.perf_counter() - start
+        print(table(results, entries), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps({"impl": args.impl, "exercises": [asdict(r) for r in results]}, indent=1))
+        if args.gradescope:
+            args.gradescope.write_text(json.dumps(gradescope(results, seconds), indent=1))
+        return results
+
+    if args.watch:
+        watch(run, exercises_dir)
+    else:
+        run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The grader: scores, reports, and learner code that misbehaves in every way we could think of."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from llmtriad import grade
+from tests.conftest import ROOT
+
+# Each broken version of e01_attention's file, and the status the grader must give it.
+BROKEN = {
+    "syntax_error": ("def scaled_dot_product_attention(q, k, v, mask=None, scale=None)\n    return q\n",
+                     grade.IMPORT_FAILED, "SyntaxError"),
+    "import_error": ("import no_such_module_for_the_course\n", grade.IMPORT_FAILED, "ModuleNotFoundError"),
+    "exit_on_import": ("import sys\nsys.exit(1)\n", grade.IMPORT_FAILED, "SystemExit"),
+    "exit_in_call": ("import sys\ndef scaled_dot_product_attention(*args, **kwargs):\n    sys.exit(3)\n",
+                     grade.IN_PROGRESS, "SystemExit"),
+    "hard_crash": ("import os\ndef scaled_dot_product_attention(*args, **kwargs):\n    os._exit(1)\n",
+                   grade.CRASHED, "exit code"),
+    "segfault": ("import ctypes\ndef scaled_dot_product_attention(*args, **kwargs):\n    ctypes.string_at(0)\n",
+                 grade.CRASHED, "exit code"),
+    "wrong_shape": ("def scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n    return q[..., :1]\n",
+                    grade.IN_PROGRESS, "shape"),
+    "nan": ("import torch\ndef scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
+            "    return torch.full(q.shape[:-1] + v.shape[-1:], float('nan'))\n", grade.IN_PROGRESS, "NaN"),
+    "huge_output": ("import torch.nn.functional as F\ndef scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
+                    "    print('x' * 2_000_000)\n    return q\n", grade.IN_PROGRESS, ""),
+    "mutates_input": ("def scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
+                      "    q.mul_(0)\n    return q\n", grade.IN_PROGRESS, "modified its input"),
+}
+
+
+ENDLESS_LOOP = "def scaled_dot_product_attention(*args, **kwargs):\n    while True:\n        pass\n"
+
+
+def broken_tree(root: Path, broken: dict[str, str]) -> Path:
+    """A copy of the exercises with one copy of e01 per broken file, plus an untouched e02."""
+    exercises = root / "exercises"
+    shutil.copytree(ROOT / "exercises", exercises, ignore=shutil.ignore_patterns("__pycache__"))
+    lines = ["format_version = 1"]
+    for name, code in broken.items():
+        folder = exercises / f"broken_{name}"
+        shutil.copytree(exercises / "e01_attention", folder)
+        (folder / "attention.py").write_text(code)
+        lines += ["[[exercise]]", f'id = "broken_{name}"', 'title = "broken"', 'module = "attention"',
+                  'reference = "llmtriad.attention"', "points = 10", 'page = "exercises/"', 'hints = ["h"]']
+    lines += ["[[exercise]]", 'id = "e02_multi_head"', 'title = "untouched"', 'module = "multi_head"',
+              'reference = "llmtriad.attention"', "points = 10", 'page = "exercises/"', 'hints = ["h"]']
+    (exercises / "manifest.toml").write_text("\n".join(lines) + "\n")
+    return exercises
+
+
+def grade_tree(exercises: Path, *options: str) -> dict[str, grade.Result]:
+    report = exercises.parent / "grades.json"
+    subprocess.run([sys.executable, "-m", "llmtriad.grade", "--exercises-dir", str(exercises), "--json", str(report),
+                    *options], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    return {r["id"]: grade.Result(**r) for r in json.loads(report.read_text())["exercises"]}
+
+
+@pytest.fixture(scope="module")
+def broken_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, grade.Result]:
+    """Grade, once, a copy of the exercises in which e01 is broken in each way."""
+    exercises = broken_tree(tmp_path_factory.mktemp("broken"), {name: code for name, (code, _, _) in BROKEN.items()})
+    return grade_tree(exercises)
+
+
+def test_an_endless_loop_times_out(tmp_path: Path) -> None:
+    exercises = broken_tree(tmp_path, {"endless_loop": ENDLESS_LOOP})
+    result = grade_tree(exercises, "--only", "broken_endless_loop", "--timeout", "5")["broken_endless_loop"]
+    assert (result.status, result.points) == (grade.TIMED_OUT, 0)
+    assert "endless loop" in result.message
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_broken_learner_code_gets_a_clear_status(broken_results, name: str) -> None:
+    _, status, words = BROKEN[name]
+    result = broken_results[f"broken_{name}"]
+    assert result.status == status
+    assert result.points == 0
+    explanation = result.message + " ".join(t["message"] for t in result.tests)
+    assert words in explanation, f"{name}: the message does not say {words!r}: {explanation[:500]}"
+
+
+def test_other_exercises_are_still_graded(broken_results) -> None:
+    assert broken_results["e02_multi_head"].status == grade.NOT_STARTED
+
+
+def test_reference_scores_full_marks_with_json_and_gradescope(tmp_path: Path) -> None:
+    out, scope = tmp_path / "grades.json", tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "llmtriad.grade", "--impl", "reference", "--only", "e01_attention",
+         "--only", "e02_multi_head", "--json", str(out), "--gradescope", str(scope)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "Every exercise is done." in completed.stdout
+    results = json.loads(out.read_text())["exercises"]
+    assert [(r["id"], r["status"], r["points"], r["max_points"]) for r in results] == [
+        ("e01_attention", "done", 10, 10), ("e02_multi_head", "done", 10, 10)]
+    assert all(t["status"] == "passed" for r in results for t in r["tests"])
+    gradescope = json.loads(scope.read_text())
+    assert gradescope["score"] == 20
+    assert [(t["score"], t["max_score"], t["status"]) for t in gradescope["tests"]] == [(10, 10, "passed")] * 2
+
+
+def test_untouched_stubs_point_to_the_first_exercise() -> None:
+    completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", "--only", "e01_attention"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0
+    assert "not started" in completed.stdout
+    assert "Next: e01_attention" in completed.stdout
+    assert "exercises/#e01_attention" in completed.stdout
+
+
+@pytest.mark.parametrize("arguments, complaint", [
+    (["--only", "e99_nothing"], "unknown exercise 'e99_nothing'"),
+    (["--impl", "mine"], "--impl must be"),
+    (["--timeout", "0"], "--timeout must be positive"),
+    (["--hints", "nope"], "unknown exercise 'nope'"),
+])
+def test_bad_arguments_are_refused_clearly(arguments: list[str], complaint: str) -> None:
+    completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", *arguments],
+                               cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2
+    assert complaint in completed.stderr
+
+
+def test_hints_are_listed_in_order() -> None:
+    completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", "--hints", "e01_attention"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=60)
+    hints = tomllib.loads((ROOT / "exercises/manifest.toml").read_text())["exercise"][0]["hints"]
+    assert completed.stdout.splitlines() == [f"{i}. {h}" for i, h in enumerate(hints, start=1)]
