@@ -2,6 +2,7 @@
 # is missing or older than pyproject.toml.
 #   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
 #   make test    run the whole test suite (installs Chromium with apt-get if missing)
+#   make grade   grade your exercises (make grade args="--watch" regrades on save)
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live test test-fast browser bench-site translations clean
+.PHONY: help env serve site live test test-fast browser grade bench-site bench-grade translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -47,8 +48,14 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser"
 
+grade: $(STAMP)
+	$(PY) -m llmtriad.grade $(args)
+
 bench-site: $(STAMP)
 	$(PY) -m scripts.bench_site
+
+bench-grade: $(STAMP)
+	$(PY) -m scripts.bench_grade
 
 translations: $(STAMP)
 	$(PY) -m scripts.translations status

@@ -1,0 +1,179 @@
+"""A tiny decoder-only GPT, with a KV cache and grouped-query attention.
+
+The architecture of GPT-2 (Radford et al., "Language Models are Unsupervised
+Multitask Learners", 2019), written in the spirit of Karpathy's nanoGPT:
+token and learned position embeddings, a stack of pre-norm Transformer blocks
+(Vaswani et al., 2017, arXiv:1706.03762), a final LayerNorm and a linear head
+that shares its weights with the token embedding (Press & Wolf, 2017,
+arXiv:1608.05859).
+
+Two additions over GPT-2, both from this course:
+
+* an optional KV cache per layer (llmtriad.kv_cache), so that `generate`
+  computes only the new token at each step;
+* `n_kv_head` key/value heads shared by `n_head` query heads
+  (llmtriad.gqa, arXiv:2305.13245); the default n_kv_head = n_head is plain
+  multi-head attention.
+
+Shapes: B batch, T tokens in this call, C = n_embd channels,
+S = tokens visible to attention (cached + new).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from llmtriad.attention import merge_heads, scaled_dot_product_attention, split_heads
+from llmtriad.gqa import repeat_kv
+from llmtriad.kv_cache import KVCache, StaticKVCache, bottom_right_causal_mask
+
+
+@dataclass
+class GPTConfig:
+    vocab_size: int = 64
+    block_size: int = 32  # longest sequence: the number of learned positions
+    n_layer: int = 2
+    n_head: int = 4
+    n_kv_head: int | None = None  # None means n_head (multi-head attention)
+    n_embd: int = 32
+
+    def __post_init__(self) -> None:
+        if self.n_kv_head is None:
+            self.n_kv_head = self.n_head
+        assert self.n_embd % self.n_head == 0, f"n_embd={self.n_embd} is not divisible by n_head={self.n_head}"
+        assert self.n_head % self.n_kv_head == 0, (
+            f"n_head={self.n_head} is not divisible by n_kv_head={self.n_kv_head}"
+        )
+
+
+Cache = KVCache | StaticKVCache
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head (or grouped-query) causal self-attention, with an optional KV cache."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.n_head = config.n_head
+        self.n_kv_head = config.n_kv_head
+        self.head_dim = config.n_embd // config.n_head
+        self.q_proj = nn.Linear(config.n_embd, config.n_head * self.head_dim)
+        # Fewer KV heads means smaller k/v projections and a smaller cache.
+        self.k_proj = nn.Linear(config.n_embd, self.n_kv_head * self.head_dim)
+        self.v_proj = nn.Linear(config.n_embd, self.n_kv_head * self.head_dim)
+        self.out_proj = nn.Linear(config.n_embd, config.n_embd)
+
+    def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
+        """(B, T, C) -> (B, T, C). With a cache, x holds only the new tokens."""
+        q = split_heads(self.q_proj(x), self.n_head)  # (B, n_head, T, head_dim)
+        k = split_heads(self.k_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
+        v = split_heads(self.v_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
+        if cache is not None:
+            # The cache stores the n_kv_head heads, before any repetition.
+            k, v = cache.update(k, v)  # (B, n_kv_head, S, head_dim)
+        k = repeat_kv(k, self.n_head // self.n_kv_head)  # (B, n_head, S, head_dim)
+        v = repeat_kv(v, self.n_head // self.n_kv_head)
+
+        # The T queries are the last T of the S positions. With a cache T < S,
+        # and the causal triangle must end in the bottom-right corner: query i
+        # sees keys 0 .. S - T + i. PyTorch's `is_causal=True` aligns it to the
+        # top-left corner instead, so a single new query would see only key 0.
+        mask = bottom_right_causal_mask(q.shape[2], k.shape[2], device=x.device)  # (T, S)
+        y = scaled_dot_product_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim)
+        # Fast path, same result: F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        return self.out_proj(merge_heads(y))  # (B, T, C)
+
+
+class MLP(nn.Module):
+    """Position-wise feed-forward network: widen 4x, GELU, project back."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.fc = nn.Linear(config.n_embd, 4 * config.n_embd)
+        self.proj = nn.Linear(4 * config.n_embd, config.n_embd)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.proj(F.gelu(self.fc(x)))  # (B, T, C)
+
+
+class Block(nn.Module):
+    """Pre-norm Transformer block: x + attn(ln(x)), then x + mlp(ln(x))."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(config.n_embd)
+        self.attn = CausalSelfAttention(config)
+        self.ln_2 = nn.LayerNorm(config.n_embd)
+        self.mlp = MLP(config)
+
+    def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
+        x = x + self.attn(self.ln_1(x), cache)
+        return x + self.mlp(self.ln_2(x))  # (B, T, C)
+
+
+class GPT(nn.Module):
+    """Token ids in, next-token logits out."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.tok_emb = nn.Embedding(config.vocab_size, config.n_embd)
+        self.pos_emb = nn.Embedding(config.block_size, config.n_embd)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.ln_f = nn.LayerNorm(config.n_embd)
+        self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
+        self.lm_head.weight = self.tok_emb.weight  # weight tying
+        self.apply(self._init_weights)
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        # GPT-2's initialisation: small normal weights, zero biases.
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+    def forward(self, idx: Tensor, caches: list[Cache] | None = None) -> Tensor:
+        """(B, T) token ids -> (B, T, vocab_size) logits.
+
+        With `caches` (one per layer), `idx` holds only the tokens that follow
+        the cached ones, and the caches grow by T.
+        """
+        assert idx.dim() == 2, f"idx must be (B, T) token ids, got shape {tuple(idx.shape)}"
+        if caches is not None:
+            assert len(caches) == len(self.blocks), f"one cache per layer: {len(caches)} for {len(self.blocks)} layers"
+        # New tokens continue after the cached ones, so their positions do too.
+        start = 0 if caches is None else caches[0].length
+        end = start + idx.shape[1]
+        assert end <= self.config.block_size, f"sequence of {end} tokens exceeds block_size={self.config.block_size}"
+        pos = torch.arange(start, end, device=idx.device)  # (T,)
+        x = self.tok_emb(idx) + self.pos_emb(pos)  # (B, T, C)
+        for i, block in enumerate(self.blocks):
+            x = block(x, None if caches is None else caches[i])
+        return self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
+
+    @torch.no_grad()
+    def generate(self, idx: Tensor, max_new_tokens: int, use_cache: bool = True) -> Tensor:
+        """Greedy decoding: append the most likely next token, max_new_tokens times.
+
+        Returns (B, T + max_new_tokens). With the cache, the prompt is run once
+        (prefill) and each later step feeds only the newest token; without it,
+        every step reruns the whole sequence. Both give the same tokens.
+        """
+        assert idx.shape[1] + max_new_tokens <= self.config.block_size, (
+            f"{idx.shape[1]} + {max_new_tokens} tokens exceed block_size={self.config.block_size}"
+        )
+        caches = [KVCache() for _ in self.blocks] if use_cache else None
+        logits = self(idx, caches)  # (B, T, vocab_size)
+        for step in range(max_new_tokens):
+            next_token = logits[:, -1].argmax(dim=-1, keepdim=True)  # (B, 1)
+            idx = torch.cat([idx, next_token], dim=1)
+            if step == max_new_tokens - 1:
+                break
+            # With a cache only the new token goes in; without, everything again.
+            logits = self(next_token, caches) if use_cache else self(idx)
+        return idx
