@@ -1,0 +1,10 @@
+"""Misconception: bits is read as bytes per number (multiplies by bits instead of bits / 8)."""
+
+from tests.exercise_variants.e09_kv_memory.wheat_1 import *  # noqa: F403
+
+CAUGHT_BY = "test_bits_are_bits_not_bytes"
+
+
+def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bits=16, window=None):
+    kept = tokens if window is None else min(tokens, window)
+    return 2 * layers * kv_heads * head_dim * kept * batch * bits
