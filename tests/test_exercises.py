@@ -122,11 +122,13 @@ def chaff_module(exercise: str, chaff: str) -> tuple[str, str]:
 def test_chaff_is_caught_by_its_named_test(runs, exercise: str, chaff: str) -> None:
     caught_by, misconception = chaff_module(exercise, chaff)
     records = runs[f"variant:{chaff}"].get(exercise, {})
-    assert caught_by in records, f"{exercise}/{chaff}: no test named {caught_by}"
-    record = records[caught_by]
-    assert record["status"] == "failed", (
-        f"{exercise}/{chaff} ({misconception.strip()}) was not caught by {caught_by}: {record['status']}")
-    assert record["hint"].strip(), f"{exercise}: {caught_by} needs a hint explaining: {misconception.strip()}"
+    # A parametrised test's records are named caught_by[params]; one failing case catches the chaff.
+    named = [r for name, r in records.items() if name == caught_by or name.startswith(caught_by + "[")]
+    assert named, f"{exercise}/{chaff}: no test named {caught_by}"
+    assert any(r["status"] == "failed" for r in named), (
+        f"{exercise}/{chaff} ({misconception.strip()}) was not caught by {caught_by}: "
+        f"{sorted({r['status'] for r in named})}")
+    assert all(r["hint"].strip() for r in named), f"{exercise}: {caught_by} needs a hint explaining: {misconception.strip()}"
 
 
 # --- The exercises are well formed ---------------------------------------------
