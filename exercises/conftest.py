@@ -12,6 +12,7 @@ Hooks and fixtures, in the order pytest uses them:
   untouched;
 * a NotImplementedError raised from your own file means "not started": the
   test is reported as skipped with that reason, and no traceback;
+* at the end, one line per exercise: tests passed, or "not started";
 * option `--grade-json FILE` writes one record per test for the grader
   (python -m llmtriad.grade), which runs each exercise in its own process.
 """
@@ -168,6 +169,22 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         "hint": properties.get("hint", ""),
         "message": _short_message(report),
     })
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """One line per exercise: how many of its tests pass, or that it is not started."""
+    by_exercise: dict[str, list[str]] = {}
+    for record in _records:
+        by_exercise.setdefault(record["nodeid"].split("/")[1], []).append(record["status"])
+    if not by_exercise:
+        return
+    terminalreporter.section("exercises")
+    for exercise, statuses in by_exercise.items():
+        if statuses.count(NOT_STARTED) == len(statuses):
+            line = f"not started ({len(statuses)} tests): open exercises/{exercise}/ and its README.md"
+        else:
+            line = f"{statuses.count('passed')}/{len(statuses)} tests pass"
+        terminalreporter.write_line(f"{exercise:<28} {line}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
