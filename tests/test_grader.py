@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import tomllib
 from pathlib import Path
 
@@ -28,6 +29,8 @@ BROKEN = {
                  grade.CRASHED, "exit code"),
     "wrong_shape": ("def scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n    return q[..., :1]\n",
                     grade.IN_PROGRESS, "shape"),
+    "wrong_dtype": ("def scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
+                    "    return (q[..., :1] * 0 + v.mean(-2, keepdim=True)).double()\n", grade.IN_PROGRESS, "dtype"),
     "nan": ("import torch\ndef scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
             "    return torch.full(q.shape[:-1] + v.shape[-1:], float('nan'))\n", grade.IN_PROGRESS, "NaN"),
     "huge_output": ("import torch.nn.functional as F\ndef scaled_dot_product_attention(q, k, v, mask=None, scale=None):\n"
@@ -136,3 +139,31 @@ def test_hints_are_listed_in_order() -> None:
                                cwd=ROOT, capture_output=True, text=True, timeout=60)
     hints = tomllib.loads((ROOT / "exercises/manifest.toml").read_text())["exercise"][0]["hints"]
     assert completed.stdout.splitlines() == [f"{i}. {h}" for i, h in enumerate(hints, start=1)]
+
+
+def test_watch_regrades_when_a_file_is_saved(tmp_path: Path) -> None:
+    exercises = broken_tree(tmp_path, {})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "llmtriad.grade", "--exercises-dir", str(exercises), "--only", "e02_multi_head",
+         "--watch"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watchdog = threading.Timer(120, child.kill)  # a hung grader ends the test instead of CI
+    watchdog.start()
+    try:
+        lines = []
+
+        def read_until(text: str) -> None:
+            for line in child.stdout:
+                lines.append(line)
+                if text in line:
+                    return
+            raise AssertionError("the grader stopped early:\n" + "".join(lines))
+
+        read_until("Watching for changes")
+        stub = exercises / "e02_multi_head" / "multi_head.py"
+        stub.write_text(stub.read_text() + "\n# saved again\n")
+        read_until("Watching for changes")
+        assert "".join(lines).count("e02_multi_head") >= 4, "the exercise was not graded twice"
+    finally:
+        watchdog.cancel()
+        child.terminate()
+        child.wait(timeout=30)
