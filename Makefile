@@ -3,6 +3,7 @@
 #   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
 #   make test    run the whole test suite (installs Chromium with apt-get if missing)
 #   make grade   grade your exercises (make grade args="--watch" regrades on save)
+#   make figures rebuild the figures (make figures args="--only mask_gallery --device cpu")
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live test test-fast browser grade bench-site bench-grade translations clean
+.PHONY: help env serve site live test test-fast browser grade figures bench-site bench-grade bench-figures translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -50,6 +51,12 @@ test-fast: $(STAMP)
 
 grade: $(STAMP)
 	$(PY) -m llmtriad.grade $(args)
+
+figures: $(STAMP)
+	$(PY) -m scripts.make_figures $(args)
+
+bench-figures: $(STAMP)
+	$(PY) -m scripts.bench_figures
 
 bench-site: $(STAMP)
 	$(PY) -m scripts.bench_site

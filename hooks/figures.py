@@ -7,17 +7,25 @@ file as `figures/NAME.EXT`, so every language's page refers to the same
 path. Files without a language part (data, manifest, text-free images) are
 published as they are. A page naming a figure that does not exist fails the
 strict build through MkDocs' own link validation.
+
+A caption can say where a measured figure was measured without copying it
+by hand: `[[measured-on:MODULE]]` in a page becomes the device and PyTorch
+version that figures/manifest.json records for that figure's script.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
+MEASURED_ON = re.compile(r"\[\[measured-on:([\w-]+)\]\]")
 
 
 def published_name(path: Path, language: str, languages: set[str]) -> str | None:
@@ -46,3 +54,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         sources[uri] = path
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def measured_on(match: re.Match[str]) -> str:
+        manifest = json.loads((FIGURES_DIR / "manifest.json").read_text(encoding="utf-8"))
+        entry = manifest.get(match.group(1))
+        if entry is None:
+            raise PluginError(f"{page.file.src_uri}: {match.group(0)} names no figure in figures/manifest.json")
+        if not entry["measured"]:
+            raise PluginError(f"{page.file.src_uri}: {match.group(1)} is deterministic; it was measured nowhere")
+        return f"{entry['device']}, PyTorch {entry['torch']}"
+
+    return MEASURED_ON.sub(measured_on, markdown)

@@ -2,17 +2,14 @@
 
 A text-only diagram, so it is written as SVG directly: no plotting library,
 and the output is the same bytes on every machine.
-
-    python -m scripts.figures.learning_path
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
 NAME = "learning-path"
+MEASURED = False
 
 STEPS = {
     "en": ["Self-attention", "The Transformer triad", "The KV-cache",
@@ -66,13 +63,9 @@ def render(labels: list[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def main() -> None:
-    FIGURES_DIR.mkdir(exist_ok=True)
-    for language, labels in STEPS.items():
-        path = FIGURES_DIR / f"{NAME}.{language}.svg"
-        path.write_text(render(labels), encoding="utf-8")
-        print(f"wrote {path.relative_to(FIGURES_DIR.parent)}")
+def compute(device: object, quick: bool) -> dict:
+    return {"steps": STEPS}
 
 
-if __name__ == "__main__":
-    main()
+def draw(data: dict, language: str) -> str:
+    return render(data["steps"][language])

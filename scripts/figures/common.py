@@ -1,0 +1,99 @@
+"""What every figure script shares: fonts per language, atomic writes, timing, device names."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+
+LANGUAGES = ("en", "zh", "it")
+
+# DejaVu Sans ships with matplotlib, so Latin text looks the same everywhere;
+# Chinese needs Noto Sans CJK SC (Debian: fonts-noto-cjk), with DejaVu as the
+# fallback for Latin letters and digits inside Chinese labels.
+FONTS = {
+    "en": ["DejaVu Sans"],
+    "it": ["DejaVu Sans"],
+    "zh": ["Noto Sans CJK SC", "DejaVu Sans"],
+}
+
+# Byte-for-byte reproducible SVG: glyphs as paths (no font needed to view),
+# a fixed id salt, and no date in the metadata.
+STYLE = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "llmtriad",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "font.size": 10,
+}
+SVG_METADATA = {"Date": None, "Creator": None}
+
+
+def style(language: str) -> dict[str, object]:
+    """Matplotlib settings for one language's copy of a figure."""
+    return {**STYLE, "font.family": FONTS[language]}
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_svg(figure: plt.Figure, path: Path) -> None:
+    write_atomically(path, lambda tmp: figure.savefig(tmp, format="svg", metadata=SVG_METADATA,
+                                                      bbox_inches="tight"))
+    plt.close(figure)
+
+
+def save_json(data: object, path: Path) -> None:
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def device_name(device: torch.device) -> str:
+    """A short description of the machine a measurement ran on."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"CPU ({platform.machine()}, {os.cpu_count()} cores)"
+
+
+def median_seconds(fn: Callable[[], object], device: torch.device, repeats: int = 5, warmup: int = 2) -> float:
+    """Median wall time of fn(): warm-up runs first; on a GPU, CUDA events around synchronised runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        if device.type == "cuda":
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            torch.cuda.synchronize(device)
+            start.record()
+            fn()
+            end.record()
+            torch.cuda.synchronize(device)
+            times.append(start.elapsed_time(end) / 1000)
+        else:
+            begin = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - begin)
+    return statistics.median(times)

@@ -1,0 +1,126 @@
+"""Rebuild the course's figures by running its own PyTorch code.
+
+    python -m scripts.make_figures                      # every figure, best device
+    python -m scripts.make_figures --only mask_gallery  # some figures
+    python -m scripts.make_figures --device cpu --lang en,zh --quick
+    python -m scripts.make_figures --list
+
+Each figure writes figures/NAME.json (its numbers) and figures/NAME.LANG.svg
+(one per language), and updates its entry in figures/manifest.json: script,
+device, torch version, a hash of its inputs, whether it is measured. Files
+are written whole or not at all, so an interrupted run leaves no half file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import torch
+
+from scripts.figures import FIGURES
+from scripts.figures.common import LANGUAGES, device_name, save_json, save_svg, write_atomically
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES_DIR = ROOT / "figures"
+
+
+def load(name: str) -> ModuleType:
+    return importlib.import_module(f"scripts.figures.{name}")
+
+
+def inputs_hash(module: ModuleType, quick: bool) -> str:
+    """Hash of what a figure depends on: its script, the course's code, and the mode."""
+    digest = hashlib.sha256(f"quick={quick}\n".encode())
+    sources = [Path(module.__file__), Path(__file__).parent / "figures" / "common.py",
+               *sorted((ROOT / "llmtriad").glob("*.py"))]
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def choose_device(wanted: str) -> torch.device:
+    if wanted == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: no CUDA GPU is available here (torch.cuda.is_available() is False). "
+                         "Use --device cpu or --device auto.")
+    if wanted == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(wanted)
+
+
+def make(name: str, device: torch.device, languages: list[str], quick: bool, out: Path) -> dict:
+    """Compute one figure's numbers, draw it in each language, and return its manifest entry."""
+    module = load(name)
+    torch.manual_seed(0)
+    data = module.compute(device, quick)
+    save_json(data, out / f"{module.NAME}.json")
+    files = [f"{module.NAME}.json"]
+    for language in languages:
+        drawn = module.draw(data, language)
+        path = out / f"{module.NAME}.{language}.svg"
+        if isinstance(drawn, str):
+            write_atomically(path, lambda tmp, text=drawn: tmp.write_text(text, encoding="utf-8"))
+        else:
+            save_svg(drawn, path)
+        files.append(path.name)
+    measured = bool(module.MEASURED(device) if callable(module.MEASURED) else module.MEASURED)
+    return {
+        "script": f"scripts/figures/{name}.py",
+        "measured": measured,
+        "device": device_name(device) if measured else "any (deterministic)",
+        "torch": torch.__version__ if measured else "any",
+        "inputs": inputs_hash(module, quick),
+        "quick": quick,
+        "files": files,
+    }
+
+
+def update_manifest(out: Path, entries: dict[str, dict]) -> None:
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    manifest.update(entries)
+    text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.make_figures", description=__doc__.split("\n")[0])
+    parser.add_argument("--device", choices=["auto", "cuda", "cpu"], default="auto")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="figures to rebuild (default: all)")
+    parser.add_argument("--lang", default=",".join(LANGUAGES), help="comma-separated languages (default: all)")
+    parser.add_argument("--quick", action="store_true", help="small workloads for the measured figures")
+    parser.add_argument("--list", action="store_true", help="list the figures and stop")
+    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="output folder (default: figures/)")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for name in FIGURES:
+            module = load(name)
+            kind = "measured" if module.MEASURED is True or callable(module.MEASURED) else "deterministic"
+            print(f"{name:<22} {kind:<14} {(module.__doc__ or '').strip().splitlines()[0]}")
+        return 0
+    unknown = [n for n in args.only or [] if n not in FIGURES]
+    if unknown:
+        parser.error(f"unknown figure(s) {', '.join(unknown)}; valid: {', '.join(FIGURES)}")
+    languages = args.lang.split(",")
+    if not set(languages) <= set(LANGUAGES) or not languages:
+        parser.error(f"--lang takes a comma-separated subset of {','.join(LANGUAGES)}")
+    device = choose_device(args.device)
+
+    entries = {}
+    for name in args.only or FIGURES:
+        start = time.perf_counter()
+        entries[name] = make(name, device, languages, args.quick, args.out)
+        print(f"{name:<22} {time.perf_counter() - start:6.1f} s  on {device_name(device)}", flush=True)
+        update_manifest(args.out, {name: entries[name]})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
