@@ -54,6 +54,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; figures are ordinary files
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -61,8 +62,11 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def save_svg(figure: plt.Figure, path: Path) -> None:
-    write_atomically(path, lambda tmp: figure.savefig(tmp, format="svg", metadata=SVG_METADATA,
-                                                      bbox_inches="tight"))
+    # The SVG settings must hold while saving, not only while drawing: ids
+    # are salted at save time (a random salt would change every file).
+    with plt.rc_context({k: v for k, v in STYLE.items() if k.startswith("svg.")}):
+        write_atomically(path, lambda tmp: figure.savefig(tmp, format="svg", metadata=SVG_METADATA,
+                                                          bbox_inches="tight"))
     plt.close(figure)
 
 
