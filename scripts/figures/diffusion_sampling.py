@@ -1,0 +1,141 @@
+"""Diffusion LM sampling: the step at which each answer position is unmasked, global vs block by block."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.image import AxesImage
+from torch import Tensor
+
+from llmtriad.diffusion import ModelFn, unmasking_steps
+from scripts.figures.common import style
+
+NAME = "diffusion-sampling"
+MEASURED = False
+
+PROMPT_LEN, ANSWER_LEN, STEPS, BLOCK_LEN = 4, 32, 16, 8
+VOCAB = 16
+MASK_ID = VOCAB  # outside the model's output range, so it is never predicted
+SEED = 0
+NEIGHBOUR_BIAS = 0.15  # small next to the U(0, 1) scores
+
+TEXT = {
+    "en": {
+        "title": "Diffusion LM sampling (LLaDA): the step at which each answer position is unmasked",
+        "subtitle": "Synthetic confidences from a seeded random model (no trained weights): only the order "
+                    "pattern matters.\n{n} answer tokens, {s} steps, {k} tokens unmasked per step.",
+        "global": "Low-confidence remasking over the whole answer: the order is global",
+        "blocks": "Semi-autoregressive, blocks of {b}: block by block, left to right; "
+                  "low-confidence remasking inside each block",
+        "position": "answer position",
+        "step": "unmasking step",
+        "block": "block {i}",
+    },
+    "zh": {
+        "title": "扩散语言模型采样（LLaDA）：每个回答位置在第几步被去掩码",
+        "subtitle": "置信度为合成数据，来自固定随机种子的随机模型（没有训练好的权重）：重要的只是顺序模式。\n"
+                    "回答 {n} 个词元，{s} 步，每步去掩码 {k} 个词元。",
+        "global": "在整个回答上做低置信度重掩码：顺序是全局的",
+        "blocks": "半自回归，每块 {b} 个词元：从左到右逐块生成，块内做低置信度重掩码",
+        "position": "回答中的位置",
+        "step": "在第几步去掩码",
+        "block": "第 {i} 块",
+    },
+    "it": {
+        "title": "Campionamento di un LLM a diffusione (LLaDA): il passo in cui ogni posizione "
+                 "della risposta viene smascherata",
+        "subtitle": "Confidenze sintetiche da un modello casuale con seme fisso (nessun peso addestrato): conta "
+                    "solo l'ordine.\n{n} token di risposta, {s} passi, {k} token smascherati per passo.",
+        "global": "Low-confidence remasking su tutta la risposta: l'ordine è globale",
+        "blocks": "Semi-autoregressivo, blocchi da {b}: un blocco alla volta, da sinistra a destra; "
+                  "low-confidence remasking dentro ogni blocco",
+        "position": "posizione nella risposta",
+        "step": "passo di smascheramento",
+        "block": "blocco {i}",
+    },
+}
+
+
+def synthetic_model(length: int) -> tuple[torch.Generator, ModelFn]:
+    """A stand-in for a trained model: fixed random scores, plus a small bonus next to known tokens.
+
+    Each position gets a fixed score in [0, 1) and a fixed predicted token; a
+    position whose neighbour is already unmasked gains NEIGHBOUR_BIAS per such
+    neighbour (a real model is usually surer of a token next to known context).
+    The confidence the sampler sees is the softmax maximum, which grows with the score.
+    """
+    generator = torch.Generator().manual_seed(SEED)
+    score = torch.rand(length, generator=generator)  # (L,)
+    token = torch.randint(0, VOCAB, (length,), generator=generator)  # (L,)
+
+    def model_fn(x: Tensor) -> Tensor:
+        known = (x != MASK_ID).float()  # (B, L)
+        left = torch.nn.functional.pad(known[:, :-1], (1, 0))  # (B, L): neighbour i - 1 known
+        right = torch.nn.functional.pad(known[:, 1:], (0, 1))  # (B, L): neighbour i + 1 known
+        confidence = score + NEIGHBOUR_BIAS * (left + right)  # (B, L)
+        logits = torch.zeros(*x.shape, VOCAB)  # (B, L, V)
+        # Only the predicted token gets a positive logit: its softmax probability grows
+        # with the score.
+        logits.scatter_(2, token.expand_as(x).unsqueeze(-1), 4.0 * confidence.unsqueeze(-1))
+        return logits
+
+    return generator, model_fn
+
+
+def compute(device: torch.device, quick: bool) -> dict:
+    """The step at which each answer position is unmasked, by llmtriad's sampler, for both schedules."""
+    generator, model_fn = synthetic_model(PROMPT_LEN + ANSWER_LEN)
+    prompt = torch.randint(0, VOCAB, (1, PROMPT_LEN), generator=generator)  # (1, P)
+    _, global_steps = unmasking_steps(model_fn, prompt, ANSWER_LEN, STEPS, MASK_ID)
+    _, block_steps = unmasking_steps(model_fn, prompt, ANSWER_LEN, STEPS, MASK_ID,
+                                     block_len=BLOCK_LEN)
+    return {
+        "seed": SEED, "prompt_len": PROMPT_LEN, "answer_len": ANSWER_LEN, "steps": STEPS,
+        "block_len": BLOCK_LEN, "neighbour_bias": NEIGHBOUR_BIAS,
+        "global": global_steps[0].tolist(), "blocks": block_steps[0].tolist(),
+    }
+
+
+def _row(ax: plt.Axes, steps: list[int], title: str, xlabel: str, last: int,
+         pad: float) -> AxesImage:
+    matrix = np.array([steps])
+    image = ax.imshow(matrix, cmap="viridis", vmin=0, vmax=last, aspect="equal")
+    for i, step in enumerate(steps):
+        # Numbers in the cells, so the figure does not depend on reading colours.
+        ax.text(i, 0, str(step), ha="center", va="center", fontsize=8,
+                color="black" if step > 0.6 * last else "white")
+    ax.set_title(title, fontsize=10, loc="left", pad=pad)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_xticks(range(0, len(steps), 4))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_yticks([])
+    ax.set_xticks(np.arange(-0.5, len(steps)), minor=True)
+    ax.grid(which="minor", axis="x", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return image
+
+
+def draw(data: dict, language: str) -> plt.Figure:
+    t = TEXT[language]
+    last, block_len, n = data["steps"] - 1, data["block_len"], data["answer_len"]
+    with plt.rc_context(style(language)):
+        fig, axes = plt.subplots(2, 1, figsize=(11, 3.5), layout="constrained")
+        _row(axes[0], data["global"], t["global"], t["position"], last, pad=6)
+        # More room above the second row: the block labels sit between it and its title.
+        blocks_title = t["blocks"].format(b=block_len)
+        image = _row(axes[1], data["blocks"], blocks_title, t["position"], last, pad=16)
+        for edge in range(block_len, n, block_len):
+            axes[1].axvline(edge - 0.5, color="#d84315", linewidth=2.5)
+        for i in range(n // block_len):
+            axes[1].text((i + 0.5) * block_len - 0.5, -0.6, t["block"].format(i=i + 1), ha="center",
+                         va="bottom", fontsize=8.5, color="#d84315")
+        bar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.01, aspect=15,
+                           ticks=range(0, last + 1, 3))
+        bar.set_label(t["step"], fontsize=9)
+        bar.ax.tick_params(labelsize=8)
+        subtitle = t["subtitle"].format(n=n, s=data["steps"], k=n // data["steps"])
+        fig.suptitle(t["title"] + "\n" + subtitle, fontsize=10, x=0.01, ha="left")
+    return fig
