@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = list(site.LANGUAGES)
 # What a test copy of the project needs in order to build.
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.zh.yml", "mkdocs.it.yml", "docs", "figures",
-                 "hooks", "locales", "overrides"]
+                 "hooks", "locales", "overrides", "llmtriad"]
 
 
 @pytest.fixture(scope="session")
