@@ -34,7 +34,9 @@ def scaled_dot_product_attention(
 
     A query whose row of `mask` is all False sees nothing. Its softmax would
     be 0/0 (NaN); we define its output as zeros instead, so that padding rows
-    stay harmless. (PyTorch's own function returns NaN for such rows.)
+    stay harmless. (A plain softmax gives NaN there. PyTorch's fused function
+    has returned zeros too since its 2024 "safe softmax" change; checked with
+    PyTorch 2.13.)
     """
     assert q.shape[-1] == k.shape[-1], f"queries and keys differ in size: {q.shape} vs {k.shape}"
     assert k.shape[-2] == v.shape[-2], f"one value per key: {k.shape} vs {v.shape}"
