@@ -67,6 +67,7 @@ class CausalSelfAttention(nn.Module):
         self.v_proj = nn.Linear(config.n_embd, self.n_kv_head * self.head_dim)
         self.out_proj = nn.Linear(config.n_embd, config.n_embd)
 
+    # --8<-- [start:causalselfattention-forward]
     def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
         """(B, T, C) -> (B, T, C). With a cache, x holds only the new tokens."""
         q = split_heads(self.q_proj(x), self.n_head)  # (B, n_head, T, head_dim)
@@ -86,6 +87,7 @@ class CausalSelfAttention(nn.Module):
         y = scaled_dot_product_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim)
         # Fast path, same result: F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         return self.out_proj(merge_heads(y))  # (B, T, C)
+    # --8<-- [end:causalselfattention-forward]
 
 
 class MLP(nn.Module):
@@ -156,6 +158,7 @@ class GPT(nn.Module):
             x = block(x, None if caches is None else caches[i])
         return self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
 
+    # --8<-- [start:gpt-generate]
     @torch.no_grad()
     def generate(self, idx: Tensor, max_new_tokens: int, use_cache: bool = True) -> Tensor:
         """Greedy decoding: append the most likely next token, max_new_tokens times.
@@ -177,3 +180,4 @@ class GPT(nn.Module):
             # With a cache only the new token goes in; without, everything again.
             logits = self(next_token, caches) if use_cache else self(idx)
         return idx
+    # --8<-- [end:gpt-generate]

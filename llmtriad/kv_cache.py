@@ -59,6 +59,7 @@ class KVCache:
         """Number of positions cached so far."""
         return 0 if self.keys is None else self.keys.shape[2]
 
+    # --8<-- [start:kvcache-update]
     def update(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
         """Append T_new positions; return all keys and values cached so far.
 
@@ -83,6 +84,7 @@ class KVCache:
             self.keys = torch.cat([self.keys, k], dim=2)  # (B, kv_heads, T_cached + T_new, head_dim)
             self.values = torch.cat([self.values, v], dim=2)
         return self.keys, self.values
+    # --8<-- [end:kvcache-update]
 
 
 class StaticKVCache:
@@ -138,6 +140,7 @@ class StaticKVCache:
         return self.keys[:, :, :end], self.values[:, :, :end]  # (B, kv_heads, length, head_dim)
 
 
+# --8<-- [start:bottom-right-causal-mask]
 def bottom_right_causal_mask(q_len: int, k_len: int, device: torch.device | str | None = None) -> Tensor:
     """(q_len, k_len) boolean mask, True where query i may see key j.
 
@@ -153,8 +156,10 @@ def bottom_right_causal_mask(q_len: int, k_len: int, device: torch.device | str 
     assert q_len <= k_len, f"{q_len} queries cannot be the last positions of only {k_len} keys"
     ones = torch.ones(q_len, k_len, dtype=torch.bool, device=device)
     return ones.tril(diagonal=k_len - q_len)
+# --8<-- [end:bottom-right-causal-mask]
 
 
+# --8<-- [start:attend-with-cache]
 def attend_with_cache(q_new: Tensor, k_new: Tensor, v_new: Tensor, cache: KVCache | StaticKVCache) -> Tensor:
     """Append the new keys/values to `cache`, then attend from the new queries to all of it.
 
@@ -175,3 +180,4 @@ def attend_with_cache(q_new: Tensor, k_new: Tensor, v_new: Tensor, cache: KVCach
     # Each new query may see every cached position and the new ones up to itself.
     mask = bottom_right_causal_mask(q_new.shape[2], keys.shape[2], device=q_new.device)  # (T_new, T_total)
     return scaled_dot_product_attention(q_new, keys, values, mask=mask)  # (B, H, T_new, D)
+# --8<-- [end:attend-with-cache]

@@ -37,6 +37,7 @@ from torch import Tensor
 ALIGNS = ("top_left", "bottom_right")
 
 
+# --8<-- [start:positions]
 def _positions(query_len: int, key_len: int) -> tuple[Tensor, Tensor]:
     """Query indices as a column (L, 1) and key indices as a row (1, S).
 
@@ -45,6 +46,7 @@ def _positions(query_len: int, key_len: int) -> tuple[Tensor, Tensor]:
     i = torch.arange(query_len).unsqueeze(1)  # (L, 1)
     j = torch.arange(key_len).unsqueeze(0)  # (1, S)
     return i, j
+# --8<-- [end:positions]
 
 
 # --- e03: bidirectional, causal and prefix-LM ----------------------------------
@@ -60,6 +62,7 @@ def bidirectional_mask(length: int) -> Tensor:
     return torch.ones(length, length, dtype=torch.bool)
 
 
+# --8<-- [start:causal-mask]
 def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right") -> Tensor:
     """Each query sees the keys at or before its own position.
 
@@ -97,8 +100,10 @@ def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom
     # come before the first query (the KV cache) when bottom-right aligned.
     offset = key_len - query_len if align == "bottom_right" else 0
     return j <= i + offset  # (L, S)
+# --8<-- [end:causal-mask]
 
 
+# --8<-- [start:prefix-lm-mask]
 def prefix_lm_mask(length: int, prefix_len: int) -> Tensor:
     """Bidirectional over the prefix, causal after it (prefix-LM).
 
@@ -122,11 +127,13 @@ def prefix_lm_mask(length: int, prefix_len: int) -> Tensor:
     in_prefix = j < prefix_len  # (1, L): the prefix is visible from everywhere
     not_future = j <= i  # (L, L): the target part stays causal
     return in_prefix | not_future  # (L, L)
+# --8<-- [end:prefix-lm-mask]
 
 
 # --- e04: sliding window ---------------------------------------------------------
 
 
+# --8<-- [start:sliding-window-mask]
 def sliding_window_mask(length: int, window: int) -> Tensor:
     """Causal attention limited to the last `window` tokens, the query included.
 
@@ -149,6 +156,7 @@ def sliding_window_mask(length: int, window: int) -> Tensor:
     not_future = j <= i
     recent = j > i - window  # strict: exactly W positions i-W+1 .. i
     return not_future & recent  # (L, L)
+# --8<-- [end:sliding-window-mask]
 
 
 # --- e05: padding and cross-attention ---------------------------------------------
@@ -232,6 +240,7 @@ def cross_attention_mask(
 # --- e06: block diffusion (BD3-LM) ---------------------------------------------------
 
 
+# --8<-- [start:block-diffusion-mask]
 def block_diffusion_mask(seq_len: int, block_size: int) -> Tensor:
     """The BD3-LM training mask over the concatenation [x_t ; x_0].
 
@@ -276,3 +285,4 @@ def block_diffusion_mask(seq_len: int, block_size: int) -> Tensor:
     offset_block_causal = ~q_clean & k_clean & (k_block < q_block)
     block_causal = q_clean & k_clean & (k_block <= q_block)
     return block_diagonal | offset_block_causal | block_causal  # (2n, 2n)
+# --8<-- [end:block-diffusion-mask]
