@@ -40,6 +40,7 @@ RANDOM_SHARE = 0.1  # the remaining 0.1 keep their token
 # --- BERT -------------------------------------------------------------------
 
 
+# --8<-- [start:mask-tokens]
 def mask_tokens(
     tokens: Tensor,
     mask_id: int,
@@ -93,11 +94,13 @@ def mask_tokens(
     inputs = torch.where(to_mask, torch.full_like(tokens, mask_id), tokens)
     inputs = torch.where(to_random, random_ids, inputs)
     return inputs, labels
+# --8<-- [end:mask-tokens]
 
 
 # --- T5 -----------------------------------------------------------------------
 
 
+# --8<-- [start:span-corrupt]
 def span_corrupt(
     tokens: Tensor,
     spans: Sequence[tuple[int, int]],
@@ -148,6 +151,7 @@ def span_corrupt(
     # A final sentinel marks the end of the last span's tokens.
     target_parts.append(sentinel(len(spans)))
     return torch.cat(input_parts), torch.cat(target_parts)
+# --8<-- [end:span-corrupt]
 
 
 def _random_composition(total: int, parts: int, generator: torch.Generator) -> list[int]:

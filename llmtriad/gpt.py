@@ -102,6 +102,7 @@ class MLP(nn.Module):
         return self.proj(F.gelu(self.fc(x)))  # (B, T, C)
 
 
+# --8<-- [start:block]
 class Block(nn.Module):
     """Pre-norm Transformer block: x + attn(ln(x)), then x + mlp(ln(x))."""
 
@@ -115,6 +116,7 @@ class Block(nn.Module):
     def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
         x = x + self.attn(self.ln_1(x), cache)
         return x + self.mlp(self.ln_2(x))  # (B, T, C)
+# --8<-- [end:block]
 
 
 class GPT(nn.Module):
@@ -139,6 +141,7 @@ class GPT(nn.Module):
         if isinstance(module, nn.Linear) and module.bias is not None:
             nn.init.zeros_(module.bias)
 
+    # --8<-- [start:gpt-forward]
     def forward(self, idx: Tensor, caches: list[Cache] | None = None) -> Tensor:
         """(B, T) token ids -> (B, T, vocab_size) logits.
 
@@ -157,6 +160,7 @@ class GPT(nn.Module):
         for i, block in enumerate(self.blocks):
             x = block(x, None if caches is None else caches[i])
         return self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
+    # --8<-- [end:gpt-forward]
 
     # --8<-- [start:gpt-generate]
     @torch.no_grad()
