@@ -4,9 +4,10 @@
     python -m scripts.site serve [--port 8000] [--no-build]
 
 Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
-English builds first because its output folder holds the others. A build
-fails on any warning, MkDocs' own (`--strict`) or any other line that says
-WARNING, such as one from the kernel that runs the notebooks.
+They run side by side into a scratch folder and are then assembled, English
+at the root and the others in zh/ and it/. A build fails on any warning,
+MkDocs' own (`--strict`) or any other line that says WARNING, such as one
+from the kernel that runs the notebooks.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import argparse
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,13 +57,31 @@ def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
 
 
 def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
+    """Build the languages side by side, then assemble them: English at the root, the others below."""
     unknown = sorted(set(languages) - set(LANGUAGES))
     if unknown:
         raise SystemExit(f"Unknown language(s) {unknown}; choose from {sorted(LANGUAGES)}.")
-    # English first: building it empties the folder that holds the others.
-    for language in sorted(languages, key=list(LANGUAGES).index):
-        print(f"Building {language} ...", flush=True)
-        build_language(language, site_dir, root)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp:
+        staging = Path(tmp)
+        print(f"Building {', '.join(languages)} ...", flush=True)
+        # Most of a build is executing its notebooks, so the languages run at once.
+        with ThreadPoolExecutor(max_workers=len(languages)) as pool:
+            for future in [pool.submit(build_language, lang, staging / lang, root) for lang in languages]:
+                future.result()  # the first failure, with its log, stops here
+        # Only now replace what was built before: a failed build leaves the old site whole.
+        if "en" in languages:
+            for kept in set(LANGUAGES) - set(languages):  # languages not rebuilt this time
+                if (site_dir / kept).is_dir():
+                    (site_dir / kept).rename(staging / "en" / kept)
+            shutil.rmtree(site_dir, ignore_errors=True)
+            (staging / "en").rename(site_dir)
+        for language in languages:
+            if language != "en":
+                shutil.rmtree(site_dir / language, ignore_errors=True)
+                site_dir.mkdir(exist_ok=True)
+                (staging / language / language).rename(site_dir / language)
     print(f"Built {', '.join(languages)} into {site_dir}")
 
 
