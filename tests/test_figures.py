@@ -1,13 +1,23 @@
-"""The figure pipeline: every figure rebuilt in --quick mode, compared with what is committed."""
+"""The figure pipeline: every figure rebuilt in --quick mode, compared with what is committed.
+
+A deterministic figure must depend only on its code and its seed, not on the
+machine: the committed bytes are also checked against runs under backend
+variations that make this machine compute as another CPU would.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 from scripts.figures import FIGURES
 from scripts.figures.common import LANGUAGES, write_atomically
@@ -17,18 +27,78 @@ COMMITTED = ROOT / "figures"
 MANIFEST = json.loads((COMMITTED / "manifest.json").read_text(encoding="utf-8"))
 
 
-def make_figures(*options: str) -> subprocess.CompletedProcess:
+DETERMINISTIC = [name for name, entry in MANIFEST.items() if not entry["measured"]]
+
+
+def make_figures(*options: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scripts.make_figures", *options], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def _numpy_avx512() -> list[str]:
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    return [name for name, on in __cpu_features__.items() if on and (name.startswith("AVX512") or name == "X86_V4")]
+
+
+# Each variation makes this machine take another code path, as another CPU or
+# configuration would; None where it cannot apply here (and why).
+BACKEND_VARIATIONS: dict[str, tuple[dict[str, str], str | None]] = {
+    "aten-default": ({"ATEN_CPU_CAPABILITY": "default"},
+                     "PyTorch's kernels are already the scalar ones"
+                     if torch.backends.cpu.get_cpu_capability() == "DEFAULT" else None),
+    "aten-avx2": ({"ATEN_CPU_CAPABILITY": "avx2"},
+                  None if torch.backends.cpu.get_cpu_capability() == "AVX512" else "this CPU has no AVX-512 kernels"),
+    "mkl-compatible": ({"MKL_CBWR": "COMPATIBLE"},
+                       None if torch.backends.mkl.is_available() else "this PyTorch is not built with MKL"),
+    "one-thread": ({"OMP_NUM_THREADS": "1"}, None if torch.get_num_threads() > 1 else "PyTorch uses one thread"),
+    "numpy-no-avx512": ({"NPY_DISABLE_CPU_FEATURES": " ".join(_numpy_avx512())},
+                        None if _numpy_avx512() else "NumPy uses no AVX-512 here"),
+}
+
+
+def variation_env(variation: str) -> dict[str, str]:
+    return {**os.environ, **BACKEND_VARIATIONS[variation][0]}
+
+
+def skip_if_not_applicable(variation: str) -> None:
+    reason = BACKEND_VARIATIONS[variation][1]
+    if reason:
+        pytest.skip(f"{variation} cannot change anything on this machine: {reason}")
+
+
+def probe(env: dict[str, str] | None = None) -> str:
+    completed = subprocess.run([sys.executable, "-m", "tests.backend_probe"], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+@dataclass
+class Run:
+    out: Path  # the figures it wrote
+    log: str  # make_figures' stdout and stderr
+    probe: str  # tests/backend_probe.py's fingerprints under the same environment
 
 
 @pytest.fixture(scope="session")
-def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Every figure rebuilt with --quick on this machine's CPU, into a scratch folder."""
-    out = tmp_path_factory.mktemp("figures")
-    completed = make_figures("--quick", "--device", "cpu", "--out", str(out))
-    assert completed.returncode == 0, completed.stderr
-    return out, completed.stdout + completed.stderr
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Every figure rebuilt with --quick on this machine's CPU ("baseline"), and the
+    deterministic ones again under each applicable backend variation; two runs at a time."""
+    root = tmp_path_factory.mktemp("figures")
+    applicable = [v for v, (_, reason) in BACKEND_VARIATIONS.items() if reason is None]
+
+    def run(variation: str) -> Run:
+        env = None if variation == "baseline" else variation_env(variation)
+        only = [] if variation == "baseline" else ["--only", *DETERMINISTIC]
+        out = root / variation
+        completed = make_figures("--quick", "--device", "cpu", "--out", str(out), *only, env=env)
+        assert completed.returncode == 0, f"{variation}: {completed.stderr}"
+        return Run(out, completed.stdout + completed.stderr, probe(env))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        names = ["baseline", *applicable]
+        return dict(zip(names, pool.map(run, names)))
 
 
 def test_every_figure_is_committed_with_its_manifest_entry() -> None:
@@ -49,9 +119,9 @@ def test_measured_figures_say_where_they_were_measured() -> None:
             assert not entry["quick"], f"{name}: commit the full-size measurement, not the --quick one"
 
 
-@pytest.mark.parametrize("name", [n for n, e in MANIFEST.items() if not e["measured"]])
-def test_deterministic_figure_matches_a_fresh_run(quick_run: tuple[Path, str], name: str) -> None:
-    out, _ = quick_run
+@pytest.mark.parametrize("name", DETERMINISTIC)
+def test_deterministic_figure_matches_a_fresh_run(runs: dict[str, Run], name: str) -> None:
+    out = runs["baseline"].out
     for file in MANIFEST[name]["files"]:
         fresh, committed = (out / file).read_bytes(), (COMMITTED / file).read_bytes()
         assert fresh == committed, (
@@ -59,8 +129,48 @@ def test_deterministic_figure_matches_a_fresh_run(quick_run: tuple[Path, str], n
             f"run `make figures args=\"--only {name}\"` and commit the result")
 
 
-def test_no_glyph_is_missing_from_the_fonts(quick_run: tuple[Path, str]) -> None:
-    _, log = quick_run
+@pytest.mark.parametrize("variation", BACKEND_VARIATIONS)
+def test_each_backend_variation_changes_raw_results_here(runs: dict[str, Run], variation: str) -> None:
+    # Otherwise the byte-for-byte check below could not fail: the raw numbers a
+    # figure rounds must come out different under the variation.
+    skip_if_not_applicable(variation)
+    assert runs[variation].probe != runs["baseline"].probe, (
+        f"{variation} changes none of the probed bits on this machine ({BACKEND_VARIATIONS[variation][0]}): "
+        "replace it in BACKEND_VARIATIONS with a variation that does")
+
+
+@pytest.mark.parametrize("variation", BACKEND_VARIATIONS)
+def test_deterministic_figures_are_the_same_under_backend_variations(runs: dict[str, Run], variation: str) -> None:
+    skip_if_not_applicable(variation)
+    out = runs[variation].out
+    differ = [file for name in DETERMINISTIC for file in MANIFEST[name]["files"]
+              if (out / file).read_bytes() != (COMMITTED / file).read_bytes()]
+    assert not differ, (
+        f"under {BACKEND_VARIATIONS[variation][0]} these files differ from the committed ones: {differ}. "
+        "A deterministic figure must store only what its computation guarantees: round its numbers "
+        "above their noise floor and say so in its JSON's \"precision\"")
+
+
+@pytest.mark.parametrize("name", DETERMINISTIC)
+def test_deterministic_figure_says_what_precision_it_keeps(name: str) -> None:
+    data = json.loads((COMMITTED / f"{MANIFEST[name]['files'][0]}").read_text(encoding="utf-8"))
+    assert isinstance(data.get("precision"), str) and data["precision"].strip(), (
+        f"figures/{name}: say in its JSON (key \"precision\") what precision its numbers keep and why")
+
+
+def test_rank_spectra_store_nothing_below_the_noise_floor() -> None:
+    data = json.loads((COMMITTED / "rank-spectra.json").read_text(encoding="utf-8"))
+    noise = data["n"] * np.finfo(np.float64).eps
+    kept = [x for scale in data["spectra"].values() for kind in scale.values() for x in kind["normalised"]
+            if x is not None]
+    assert data["floor"] >= 1e4 * noise, "the floor must sit far above float64's noise, n * eps"
+    assert min(kept) >= data["floor"], "singular values below the floor are stored"
+    assert data["digits"] <= 3 and all(float(f"{x:.{data['digits']}g}") == x for x in kept), (
+        "stored singular values carry more digits than the figure says it keeps")
+
+
+def test_no_glyph_is_missing_from_the_fonts(runs: dict[str, Run]) -> None:
+    log = runs["baseline"].log
     assert "missing from font" not in log.lower(), log
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
+import re
 import statistics
 import tempfile
 import time
@@ -30,7 +32,7 @@ FONTS = {
 }
 
 # Byte-for-byte reproducible SVG: glyphs as paths (no font needed to view),
-# a fixed id salt, and no date in the metadata.
+# a fixed id salt, no date in the metadata, and ids renumbered (save_svg).
 STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "llmtriad",
@@ -61,13 +63,30 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
+# Matplotlib names clip paths, markers and hatches by a hash of their full-precision
+# coordinates ("p4c405f1834"). The coordinates it prints are rounded, but the hash is
+# not: one ULP of difference in a layout computation on another CPU changes the id.
+_HASHED_ID = re.compile(r'id="((?:image|C[0-9a-f]+_[0-9a-f]+_|[mph])[0-9a-f]{10})"')
+
+
+def renumber_ids(svg: str) -> str:
+    """Replace matplotlib's hashed ids by sequential ones, in order of definition."""
+    ids = {old: f"id{n}" for n, old in enumerate(dict.fromkeys(_HASHED_ID.findall(svg)), start=1)}
+    if not ids:
+        return svg
+    reference = re.compile(r'(?<=id=")(%s)(?=")|(?<=#)(%s)(?=[")])' % (("|".join(ids),) * 2))
+    return reference.sub(lambda m: ids[m.group(1) or m.group(2)], svg)
+
+
 def save_svg(figure: plt.Figure, path: Path) -> None:
     # The SVG settings must hold while saving, not only while drawing: ids
     # are salted at save time (a random salt would change every file).
+    buffer = io.StringIO()
     with plt.rc_context({k: v for k, v in STYLE.items() if k.startswith("svg.")}):
-        write_atomically(path, lambda tmp: figure.savefig(tmp, format="svg", metadata=SVG_METADATA,
-                                                          bbox_inches="tight"))
+        figure.savefig(buffer, format="svg", metadata=SVG_METADATA, bbox_inches="tight")
     plt.close(figure)
+    svg = renumber_ids(buffer.getvalue())
+    write_atomically(path, lambda tmp: tmp.write_text(svg, encoding="utf-8"))
 
 
 def save_json(data: object, path: Path) -> None:

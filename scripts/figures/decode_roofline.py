@@ -171,6 +171,8 @@ def compute(device: torch.device, quick: bool) -> dict:
         "checks_at": CHECKS,
         "gpus": GPUS,
         "models": _formula(),
+        "precision": "formula lines: Python arithmetic on integers (correctly rounded IEEE, the same on "
+                     "every machine), rounded to 3 decimals (1 in checks); measured: as measured",
         "formula": "tokens/s <= bandwidth / (weight bytes + KV bytes), batch 1, bf16 weights and cache",
         "sources": "bandwidth: NVIDIA H100 and H200 spec pages; parameters: arXiv:2407.21783; "
                    "KV bytes: llmtriad.memory (bits=16)",

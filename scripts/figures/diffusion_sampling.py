@@ -57,7 +57,7 @@ TEXT = {
 }
 
 
-def synthetic_model(length: int) -> tuple[torch.Generator, ModelFn]:
+def synthetic_model(length: int) -> tuple[torch.Generator, ModelFn, Tensor]:
     """A stand-in for a trained model: fixed random scores, plus a small bonus next to known tokens.
 
     Each position gets a fixed score in [0, 1) and a fixed predicted token; a
@@ -80,18 +80,33 @@ def synthetic_model(length: int) -> tuple[torch.Generator, ModelFn]:
         logits.scatter_(2, token.expand_as(x).unsqueeze(-1), 4.0 * confidence.unsqueeze(-1))
         return logits
 
-    return generator, model_fn
+    return generator, model_fn, score
+
+
+def smallest_gap(score: Tensor) -> float:
+    """How close two positions' confidences can come, whatever their known neighbours (0, 1 or 2)."""
+    shifts = NEIGHBOUR_BIAS * torch.arange(-2, 3, dtype=torch.float64)  # (5,)
+    gaps = (score.double()[:, None, None] - score.double()[None, :, None] + shifts).abs()  # (L, L, 5)
+    gaps[torch.arange(len(score)), torch.arange(len(score))] = float("inf")  # a position vs itself
+    return float(gaps.min())
 
 
 def compute(device: torch.device, quick: bool) -> dict:
     """The step at which each answer position is unmasked, by llmtriad's sampler, for both schedules."""
-    generator, model_fn = synthetic_model(PROMPT_LEN + ANSWER_LEN)
+    generator, model_fn, score = synthetic_model(PROMPT_LEN + ANSWER_LEN)
+    gap = smallest_gap(score)
+    # The steps follow the order of float32 confidences: keep that order far from rounding.
+    assert gap > 1e-4, f"two confidences differ by only {gap:.1e}: choose another SEED"
     prompt = torch.randint(0, VOCAB, (1, PROMPT_LEN), generator=generator)  # (1, P)
     _, global_steps = unmasking_steps(model_fn, prompt, ANSWER_LEN, STEPS, MASK_ID)
     _, block_steps = unmasking_steps(model_fn, prompt, ANSWER_LEN, STEPS, MASK_ID,
                                      block_len=BLOCK_LEN)
     return {
-        "seed": SEED, "prompt_len": PROMPT_LEN, "answer_len": ANSWER_LEN, "steps": STEPS,
+        "seed": SEED,
+        "precision": f"exact: integer steps. They follow the order of the confidences, no two of which "
+                     f"come closer than {gap:.1e}, {gap / torch.finfo(torch.float32).eps:.0f} times float32's "
+                     "epsilon",
+        "prompt_len": PROMPT_LEN, "answer_len": ANSWER_LEN, "steps": STEPS,
         "block_len": BLOCK_LEN, "neighbour_bias": NEIGHBOUR_BIAS,
         "global": global_steps[0].tolist(), "blocks": block_steps[0].tolist(),
     }

@@ -132,6 +132,8 @@ def compute(device: torch.device, quick: bool) -> dict:
         "marks": MARKS,
         "batch": 1,
         "unit": "GiB = 2**30 bytes",
+        "precision": "exact: integer byte counts; GiB values are Python divisions by 2**30 (correctly "
+                     "rounded IEEE arithmetic, the same on every machine) rounded to 6 decimals",
         "models": models,
         "focus": FOCUS,
         "focus_weights_gib": _gib(FOCUS_WEIGHT_BYTES),

@@ -54,6 +54,7 @@ def compute(device: torch.device, quick: bool) -> dict:
     block = masks.block_diffusion_mask(6, 2)
     as_rows = lambda m: m.int().tolist()  # noqa: E731
     return {
+        "precision": "exact: 0/1 masks from integer index comparisons",
         "bidirectional": as_rows(masks.bidirectional_mask(6)),
         "causal": as_rows(masks.causal_mask(6)),
         "prefix": as_rows(masks.prefix_lm_mask(5, 2)),

@@ -17,7 +17,15 @@ TOL = 1e-3  # a singular value is significant above TOL times the largest (llmtr
 STRICT_TOL = 1e-6  # the stricter line the module's docstring also quotes
 SCALES = [0.05, 0.3, 1.0, 3.0]  # the spectra drawn
 SWEEP = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0]  # the counts panel
-FLOOR = 1e-15  # about n * float64 epsilon: below it a singular value is rounding, not structure
+# What float64 can promise. A backward-stable SVD returns every singular value to
+# within about n * eps * sigma_1 (Weyl's inequality), here 256 * 2.2e-16 = 5.7e-14 of
+# the largest: below that, the digits change with the CPU's kernels and the thread count.
+NOISE = N * float(torch.finfo(torch.float64).eps)
+# So the JSON keeps two significant digits of sigma_i / sigma_1, and only down to
+# FLOOR, five orders of magnitude above the noise. A stored value can then change on
+# another machine only if the exact one lies within NOISE of a rounding boundary: a
+# chance of about 2 * NOISE / 1e-9 = 1e-4 for a value at the floor, less above it.
+DIGITS, FLOOR = 2, 1e-8
 
 # Okabe-Ito colours, one per scale, with a marker each so the scales differ without colour too.
 LOOK = {0.05: ("#0072B2", "o"), 0.3: ("#009E73", "s"), 1.0: ("#E69F00", "^"), 3.0: ("#D55E00", "D")}
@@ -33,7 +41,7 @@ TEXT = {
         "entry": "{scale:g}, {kind}: {count}",
         "tol": "tolerance $10^{-3}$",
         "d1": "$d + 1 = 17$",
-        "floor": "float64 rounding",
+        "floor": "not kept: below $10^{-8}\\,\\sigma_1$",
         "counts_title": r"Values above $10^{-3}\,\sigma_1$",
         "scale": "logit scale (factor on Q)",
         "count": "significant singular values",
@@ -50,7 +58,7 @@ TEXT = {
         "entry": "{scale:g}，{kind}：{count}",
         "tol": "阈值 $10^{-3}$",
         "d1": "$d + 1 = 17$",
-        "floor": "float64 舍入误差",
+        "floor": "低于 $10^{-8}\\,\\sigma_1$：不保留",
         "counts_title": r"大于 $10^{-3}\,\sigma_1$ 的奇异值个数",
         "scale": "logit 缩放（Q 所乘的系数）",
         "count": "显著奇异值个数",
@@ -66,7 +74,7 @@ TEXT = {
         "entry": "{scale:g}, {kind}: {count}",
         "tol": "soglia $10^{-3}$",
         "d1": "$d + 1 = 17$",
-        "floor": "arrotondamento float64",
+        "floor": "non conservati: sotto $10^{-8}\\,\\sigma_1$",
         "counts_title": r"Valori sopra $10^{-3}\,\sigma_1$",
         "scale": "scala dei logit (fattore su Q)",
         "count": "valori singolari significativi",
@@ -83,19 +91,25 @@ def _normalised(scale: float, causal: bool) -> torch.Tensor:
 
 
 def _count(normalised: torch.Tensor, tol: float) -> int:
+    # Stable: a count changes only if a singular value lies within NOISE of tol.
     return int((normalised > tol).sum().item())
 
 
+def _kept(normalised: torch.Tensor) -> list[float | None]:
+    """What the JSON stores of a spectrum: DIGITS significant digits, None below FLOOR."""
+    return [float(f"{x:.{DIGITS}g}") if x >= FLOOR else None for x in normalised.tolist()]
+
+
 def compute(device: torch.device, quick: bool) -> dict:
-    """Spectra and counts on the CPU in float64 with a fixed seed: the same bytes every run, whatever `quick`."""
+    """Spectra and counts on the CPU in float64 with a fixed seed, kept only to the digits
+    float64 guarantees: the same bytes on every machine, whatever `quick`."""
     spectra = {}
     for scale in SCALES:
         entry = {}
         for kind in KINDS:
             s = _normalised(scale, kind == "causal")
-            # Four significant digits: enough to draw, and the JSON stays short and stable.
             entry[kind] = {
-                "normalised": [float(f"{x:.4g}") for x in s.tolist()],
+                "normalised": _kept(s),
                 "significant": _count(s, TOL),
                 "significant_strict": _count(s, STRICT_TOL),
             }
@@ -105,6 +119,11 @@ def compute(device: torch.device, quick: bool) -> dict:
         "n": N, "d": D, "seed": SEED, "dtype": "float64",
         "setup": "Q, K ~ N(0, 1) of shape (n, d), Q multiplied by the scale; A = softmax(Q K^T / sqrt(d)) "
                  "(causal: masked before the softmax); llmtriad.rank.singular_values",
+        "precision": f"normalised: sigma_i / sigma_1 to {DIGITS} significant digits, null below {FLOOR:g}. "
+                     f"float64 resolves a singular value only to about n * eps * sigma_1 = {NOISE:.1e} sigma_1; "
+                     "digits below that are rounding noise that differs between CPUs and thread counts, and "
+                     f"{DIGITS} digits above {FLOOR:g} stay clear of it. Counts use thresholds far above the noise.",
+        "digits": DIGITS, "floor": FLOOR,
         "tolerance": TOL, "strict_tolerance": STRICT_TOL,
         "scales": [f"{s:g}" for s in SCALES],
         "spectra": spectra,
@@ -118,26 +137,28 @@ def _spectra(ax: plt.Axes, data: dict, t: dict) -> None:
     for scale in data["scales"]:
         colour, marker = LOOK[float(scale)]
         for kind, dash in KINDS.items():
-            values = np.array(data["spectra"][scale][kind]["normalised"])
+            # None (below the floor) becomes NaN: the curve stops where the kept digits stop.
+            values = np.array(data["spectra"][scale][kind]["normalised"], dtype=float)
             count = data["spectra"][scale][kind]["significant"]
-            ax.plot(index, np.maximum(values, 1e-300), color=colour, linestyle=dash, linewidth=1.6,
+            ax.plot(index, values, color=colour, linestyle=dash, linewidth=1.6,
                     marker=marker, markevery=(0 if kind == "bidirectional" else 16, 32), markersize=4.5,
                     markerfacecolor=colour if kind == "bidirectional" else "white",
                     label=t["entry"].format(scale=float(scale), kind=t[kind], count=count))
     d1 = data["d"] + 1
     ax.axvline(d1, color="#555555", linewidth=1, linestyle=(0, (1, 2)), zorder=0)
-    ax.text(d1 + 3, 1e-9, t["d1"], fontsize=9, color="#333333")
+    ax.text(d1 + 3, 1e-6, t["d1"], fontsize=9, color="#333333")
     # The curves crowd every spot near the threshold line, so the legend names it.
     ax.axhline(data["tolerance"], color="#333333", linewidth=1, linestyle=(0, (6, 2, 1, 2)), zorder=0,
                label=t["tol"])
-    # Values below the rounding floor are noise: grey them out instead of hiding them.
-    ax.axhspan(1e-17, FLOOR, color="#eeeeee", zorder=0)
-    ax.text(4, FLOOR / 4, t["floor"], fontsize=8, color="#666666", va="top")
+    # Below the floor nothing is kept (see "precision" in the JSON): a grey band, not curves.
+    bottom = data["floor"] / 10
+    ax.axhspan(bottom, data["floor"], color="#eeeeee", zorder=0)
+    ax.text(4, data["floor"] / 1.6, t["floor"], fontsize=8, color="#666666", va="top")
     ax.set_yscale("log")
-    ax.set_ylim(1e-17, 2)
+    ax.set_ylim(bottom, 2)
     ax.set_xlim(0, data["n"] + 2)
     ax.set_xticks([1, 17, 64, 128, 192, 256])
-    ax.set_yticks([1e-15, 1e-12, 1e-9, 1e-6, 1e-3, 1])
+    ax.set_yticks([1e-8, 1e-6, 1e-4, 1e-2, 1])
     ax.set_xlabel(t["index"])
     ax.set_ylabel(t["sv"])
     # Bidirectional entries fill the first column, causal the second: one row per scale.

@@ -128,6 +128,7 @@ def compute(device: torch.device, quick: bool) -> dict:
     cross = masks.cross_attention_mask(torch.tensor([4]), torch.tensor([4]), 4, 4)[0]
     return {
         "layout": "v1",
+        "precision": "exact: 0/1 masks and layout constants written in the script",
         "panels": STRUCTURE,
         "tokens": TOKENS,
         "masks": {"full": masks.bidirectional_mask(4).int().tolist(),
