@@ -1,11 +1,11 @@
 """Grade the exercises: each in its own process, with a timeout, into a score table.
 
-    python -m llmtriad.grade                     # your solutions, every exercise
-    python -m llmtriad.grade --only e03_masks    # one exercise (repeatable)
-    python -m llmtriad.grade --hints e03_masks   # that exercise's hints, in order
-    python -m llmtriad.grade --watch             # regrade whenever you save
-    python -m llmtriad.grade --impl reference    # the model answers (all should be done)
-    python -m llmtriad.grade --json out.json --gradescope results.json
+    .venv/bin/python -m llmtriad.grade                     # your solutions, every exercise
+    .venv/bin/python -m llmtriad.grade --only e03_masks    # one exercise (repeatable)
+    .venv/bin/python -m llmtriad.grade --hints e03_masks   # that exercise's hints, in order
+    .venv/bin/python -m llmtriad.grade --watch             # regrade whenever you save
+    .venv/bin/python -m llmtriad.grade --impl reference    # the model answers (all should be done)
+    .venv/bin/python -m llmtriad.grade --json out.json --gradescope results.json
 
 Each exercise runs as `pytest exercises/<id>` in a child process, so a file
 that does not import, loops forever, exits, crashes the interpreter or prints
@@ -209,7 +209,7 @@ def table(results: list[Result], entries: list[dict]) -> str:
     elif todo.status == NOT_STARTED and entry.get("hints"):
         lines.append(f"  to start: {entry['hints'][0]}")
     lines.append(f"  read:  {COURSE_URL}{entry['page']}")
-    lines.append(f"  more hints: python -m llmtriad.grade --hints {todo.id}")
+    lines.append(f"  more hints: .venv/bin/python -m llmtriad.grade --hints {todo.id}")
     return "\n".join(lines)
 
 

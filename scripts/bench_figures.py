@@ -1,6 +1,6 @@
 """Benchmark the figure pipeline: time to rebuild every figure, full size and --quick.
 
-    python -m scripts.bench_figures
+    .venv/bin/python -m scripts.bench_figures
 
 Targets on a 2-core CPU: under 3 minutes at full size, under 60 s with
 --quick. Writes into a temporary folder (figures/ is left alone) and prints
@@ -9,11 +9,16 @@ the numbers; asserts nothing.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+if not __package__:  # run as a file (python scripts/bench_figures.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.make_figures import ROOT
 
@@ -28,7 +33,9 @@ def timed(*options: str) -> float:
         return time.perf_counter() - start
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench_figures", description=__doc__.split("\n")[0])
+    parser.parse_args(argv)
     quick = timed("--quick")
     full = timed()
     print(f"all figures, --quick: {quick:.1f} s (target < {QUICK_TARGET_S:.0f} s; {os.cpu_count()} CPUs)")

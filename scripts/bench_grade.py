@@ -1,6 +1,7 @@
 """Benchmark the grader on the model answers: all exercises, and one alone.
 
-    python -m scripts.bench_grade [--repeat 3]
+    .venv/bin/python -m scripts.bench_grade
+    .venv/bin/python -m scripts.bench_grade --repeat 3
 
 Targets on a 2-core CPU: every exercise under 20 s, one exercise under 5 s.
 Prints the median of the repeats; asserts nothing.

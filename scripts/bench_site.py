@@ -1,6 +1,7 @@
 """Benchmark the site: cold strict build time, built size, and page weight.
 
-    python -m scripts.bench_site [--pages "" zh/ contributing/]
+    .venv/bin/python -m scripts.bench_site
+    .venv/bin/python -m scripts.bench_site --pages "" zh/ contributing/
 
 Page weight is what Chromium downloads for a first visit to a page (empty
 cache): every response body, grouped by kind, as served (uncompressed) and
@@ -16,11 +17,15 @@ import argparse
 import gzip
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+if not __package__:  # run as a file (python scripts/bench_site.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts import site
 

@@ -1,9 +1,9 @@
 """Rebuild the course's figures by running its own PyTorch code.
 
-    python -m scripts.make_figures                      # every figure, best device
-    python -m scripts.make_figures --only mask_gallery  # some figures
-    python -m scripts.make_figures --device cpu --lang en,zh --quick
-    python -m scripts.make_figures --list
+    .venv/bin/python -m scripts.make_figures                      # every figure, best device
+    .venv/bin/python -m scripts.make_figures --only mask_gallery  # some figures
+    .venv/bin/python -m scripts.make_figures --device cpu --lang en,zh --quick
+    .venv/bin/python -m scripts.make_figures --list
 
 Each figure writes figures/NAME.json (its numbers) and figures/NAME.LANG.svg
 (one per language), and updates its entry in figures/manifest.json: script,
@@ -21,6 +21,9 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+
+if not __package__:  # run as a file (python scripts/make_figures.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch
 

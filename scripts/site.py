@@ -1,7 +1,9 @@
 """Build the three-language site strictly, and serve it the way GitHub Pages does.
 
-    python -m scripts.site build [--lang en,zh,it] [--site-dir site]
-    python -m scripts.site serve [--port 8000] [--no-build]
+    .venv/bin/python -m scripts.site build                    # all three languages into site/
+    .venv/bin/python -m scripts.site build --lang zh --site-dir /tmp/zh-site
+    .venv/bin/python -m scripts.site serve --port 8000        # build, then serve at 127.0.0.1:8000
+    .venv/bin/python -m scripts.site serve --no-build         # serve what site/ holds
 
 Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
 They run side by side into a scratch folder and are then assembled, English

@@ -6,8 +6,8 @@ prints), in the front matter of a Markdown page (`translation_of: ...`) or
 the metadata of a notebook. When the English page changes, its blob id
 changes, and the translation is stale until someone reviews it and stamps it.
 
-    python -m scripts.translations status              # list stale pages (exit 1 if any)
-    python -m scripts.translations stamp docs/zh/x.md  # record review of one or more pages
+    .venv/bin/python -m scripts.translations status                     # stale pages (exit 1 if any)
+    .venv/bin/python -m scripts.translations stamp docs/zh/kv-cache.md  # record a review (one or more)
 
 A translator sees what changed with
 `git diff <recorded id> <current id>` (both ids are printed by `status`).

@@ -49,6 +49,17 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def quick_project_copy(project_copy: Path) -> Path:
+    """The same copy with its notebooks rendered but not executed (about 10 s less per build),
+    for the checks that are not about notebooks."""
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "    execute: true\n" in text, "mkdocs.yml no longer says `execute: true` for mkdocs-jupyter"
+    config.write_text(text.replace("    execute: true\n", "    execute: false\n"), encoding="utf-8")
+    return project_copy
+
+
 def page_paths(language: str) -> list[str]:
     """Source paths of every page in one language, relative to its docs folder."""
     docs = ROOT / "docs" / language

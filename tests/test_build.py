@@ -111,36 +111,36 @@ def build_fails(project: Path, language: str, expected: str) -> None:
     assert expected in str(failure.value)
 
 
-def test_the_untouched_copy_builds(project_copy: Path) -> None:
-    site.build_language("it", project_copy / "site", root=project_copy)
+def test_the_untouched_copy_builds(quick_project_copy: Path) -> None:
+    site.build_language("it", quick_project_copy / "site", root=quick_project_copy)
 
 
-def test_a_broken_link_fails_the_build(project_copy: Path) -> None:
-    page = project_copy / "docs/it/contributing.md"
+def test_a_broken_link_fails_the_build(quick_project_copy: Path) -> None:
+    page = quick_project_copy / "docs/it/contributing.md"
     page.write_text(page.read_text() + "\n[link](no-such-page.md)\n")
-    build_fails(project_copy, "it", "no-such-page.md")
+    build_fails(quick_project_copy, "it", "no-such-page.md")
 
 
-def test_a_broken_anchor_fails_the_build(project_copy: Path) -> None:
-    page = project_copy / "docs/zh/contributing.md"
+def test_a_broken_anchor_fails_the_build(quick_project_copy: Path) -> None:
+    page = quick_project_copy / "docs/zh/contributing.md"
     page.write_text(page.read_text() + "\n[link](index.md#no-such-heading)\n")
-    build_fails(project_copy, "zh", "no-such-heading")
+    build_fails(quick_project_copy, "zh", "no-such-heading")
 
 
-def test_a_missing_figure_fails_the_build(project_copy: Path) -> None:
-    page = project_copy / "docs/en/contributing.md"
+def test_a_missing_figure_fails_the_build(quick_project_copy: Path) -> None:
+    page = quick_project_copy / "docs/en/contributing.md"
     page.write_text(page.read_text() + "\n![figure](figures/no-such-figure.svg)\n")
-    build_fails(project_copy, "en", "no-such-figure.svg")
+    build_fails(quick_project_copy, "en", "no-such-figure.svg")
 
 
-def test_a_figure_missing_in_one_language_fails_that_build(project_copy: Path) -> None:
-    (project_copy / "figures/learning-path.it.svg").unlink()
-    build_fails(project_copy, "it", "learning-path.svg")
+def test_a_figure_missing_in_one_language_fails_that_build(quick_project_copy: Path) -> None:
+    (quick_project_copy / "figures/learning-path.it.svg").unlink()
+    build_fails(quick_project_copy, "it", "learning-path.svg")
 
 
-def test_a_page_missing_in_one_language_fails_every_build(project_copy: Path) -> None:
-    (project_copy / "docs/it/contributing.md").unlink()
-    build_fails(project_copy, "en", "docs/it/contributing.md is missing")
+def test_a_page_missing_in_one_language_fails_every_build(quick_project_copy: Path) -> None:
+    (quick_project_copy / "docs/it/contributing.md").unlink()
+    build_fails(quick_project_copy, "en", "docs/it/contributing.md is missing")
 
 
 def test_a_failing_notebook_cell_fails_the_build(project_copy: Path) -> None:

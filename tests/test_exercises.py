@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,16 @@ def run_tests(impl: str, exercises: list[str], tmp: Path, hide_reference: bool =
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, dict]]]:
+    """Every implementation's records, by implementation; the pytest runs go two at a time."""
     tmp = tmp_path_factory.mktemp("exercise-runs")
-    results = {
-        "reference": run_tests("reference", IDS, tmp),
-        "exercises": run_tests("exercises", IDS, tmp),
-    }
+    jobs = {"reference": (IDS, False), "exercises": (IDS, False)}
     for wheat in WHEATS:
-        results[f"variant:{wheat}"] = run_tests(
-            f"variant:{wheat}", [e for e in IDS if wheat in variants(e, "wheat")], tmp, hide_reference=True)
+        jobs[f"variant:{wheat}"] = ([e for e in IDS if wheat in variants(e, "wheat")], True)
     for chaff in sorted({c for _, c in CHAFFS}):
-        results[f"variant:{chaff}"] = run_tests(f"variant:{chaff}", [e for e, c in CHAFFS if c == chaff], tmp)
-    return results
+        jobs[f"variant:{chaff}"] = ([e for e, c in CHAFFS if c == chaff], False)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = pool.map(lambda item: run_tests(item[0], item[1][0], tmp, hide_reference=item[1][1]), jobs.items())
+        return dict(zip(jobs, done))
 
 
 def failures(records: dict[str, dict]) -> str:

@@ -57,12 +57,17 @@ BACKEND_VARIATIONS: dict[str, tuple[dict[str, str], str | None]] = {
 }
 
 
+def _already_set(variation: str) -> str | None:
+    settings = BACKEND_VARIATIONS[variation][0]
+    return "it is already set in this environment" if all(os.environ.get(k) == v for k, v in settings.items()) else None
+
+
 def variation_env(variation: str) -> dict[str, str]:
     return {**os.environ, **BACKEND_VARIATIONS[variation][0]}
 
 
 def skip_if_not_applicable(variation: str) -> None:
-    reason = BACKEND_VARIATIONS[variation][1]
+    reason = BACKEND_VARIATIONS[variation][1] or _already_set(variation)
     if reason:
         pytest.skip(f"{variation} cannot change anything on this machine: {reason}")
 
@@ -86,7 +91,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """Every figure rebuilt with --quick on this machine's CPU ("baseline"), and the
     deterministic ones again under each applicable backend variation; two runs at a time."""
     root = tmp_path_factory.mktemp("figures")
-    applicable = [v for v, (_, reason) in BACKEND_VARIATIONS.items() if reason is None]
+    applicable = [v for v, (_, reason) in BACKEND_VARIATIONS.items() if reason is None and not _already_set(v)]
 
     def run(variation: str) -> Run:
         env = None if variation == "baseline" else variation_env(variation)

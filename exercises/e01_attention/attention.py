@@ -2,8 +2,8 @@
 
 Complete `scaled_dot_product_attention` below, then grade it:
 
-    make grade                      # every exercise
-    pytest exercises/e01_attention  # this one
+    make grade                                # every exercise
+    .venv/bin/pytest exercises/e01_attention  # this one
 
 Instructions and hints: exercises/e01_attention/README.md.
 """

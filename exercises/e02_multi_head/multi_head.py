@@ -2,8 +2,8 @@
 
 Complete `split_heads`, `merge_heads` and `multi_head_attention`, then grade:
 
-    make grade                       # every exercise
-    pytest exercises/e02_multi_head  # this one
+    make grade                                 # every exercise
+    .venv/bin/pytest exercises/e02_multi_head  # this one
 
 Instructions and hints: exercises/e02_multi_head/README.md.
 """

@@ -2,8 +2,8 @@
 
 Complete `bidirectional_mask`, `causal_mask` and `prefix_lm_mask`, then grade:
 
-    make grade                  # every exercise
-    pytest exercises/e03_masks  # this one
+    make grade                            # every exercise
+    .venv/bin/pytest exercises/e03_masks  # this one
 
 Every mask is a boolean tensor with one row per query i and one column per
 key j; True means "query i may attend to key j".

@@ -2,8 +2,8 @@
 
 Complete `sliding_window_mask`, then grade it:
 
-    make grade                           # every exercise
-    pytest exercises/e04_sliding_window  # this one
+    make grade                                     # every exercise
+    .venv/bin/pytest exercises/e04_sliding_window  # this one
 
 The mask is a boolean tensor with one row per query i and one column per key
 j; True means "query i may attend to key j".

@@ -2,8 +2,8 @@
 
 Complete `padding_mask` and `cross_attention_mask`, then grade them:
 
-    make grade                            # every exercise
-    pytest exercises/e05_cross_attention  # this one
+    make grade                                      # every exercise
+    .venv/bin/pytest exercises/e05_cross_attention  # this one
 
 Masks are boolean tensors; True means "may attend" (or, for padding_mask,
 "is a real token").

@@ -2,8 +2,8 @@
 
 Complete `block_diffusion_mask`, then grade it:
 
-    make grade                                 # every exercise
-    pytest exercises/e06_block_diffusion_mask  # this one
+    make grade                                           # every exercise
+    .venv/bin/pytest exercises/e06_block_diffusion_mask  # this one
 
 The mask is a boolean tensor with one row per query and one column per key;
 True means "may attend".

@@ -3,8 +3,8 @@
 Complete `KVCache.update`, `StaticKVCache.update` and `attend_with_cache`
 below, then grade them:
 
-    make grade                      # every exercise
-    pytest exercises/e07_kv_cache   # this one
+    make grade                               # every exercise
+    .venv/bin/pytest exercises/e07_kv_cache  # this one
 
 Instructions and hints: exercises/e07_kv_cache/README.md.
 

@@ -2,8 +2,8 @@
 
 Complete `repeat_kv` and `grouped_query_attention` below, then grade them:
 
-    make grade                 # every exercise
-    pytest exercises/e08_gqa   # this one
+    make grade                          # every exercise
+    .venv/bin/pytest exercises/e08_gqa  # this one
 
 Instructions and hints: exercises/e08_gqa/README.md.
 

@@ -2,8 +2,8 @@
 
 Complete the four functions below, then grade them:
 
-    make grade                      # every exercise
-    pytest exercises/e09_kv_memory  # this one
+    make grade                                # every exercise
+    .venv/bin/pytest exercises/e09_kv_memory  # this one
 
 Instructions and hints: exercises/e09_kv_memory/README.md.
 """

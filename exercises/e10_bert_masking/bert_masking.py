@@ -2,8 +2,8 @@
 
 Complete `mask_tokens` below, then grade it:
 
-    make grade                         # every exercise
-    pytest exercises/e10_bert_masking  # this one
+    make grade                                   # every exercise
+    .venv/bin/pytest exercises/e10_bert_masking  # this one
 
 Instructions and hints: exercises/e10_bert_masking/README.md.
 """

@@ -2,8 +2,8 @@
 
 Complete `span_corrupt` and `random_spans` below, then grade them:
 
-    make grade                     # every exercise
-    pytest exercises/e11_t5_spans  # this one
+    make grade                               # every exercise
+    .venv/bin/pytest exercises/e11_t5_spans  # this one
 
 Instructions and hints: exercises/e11_t5_spans/README.md.
 """

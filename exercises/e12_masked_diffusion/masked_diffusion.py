@@ -3,8 +3,8 @@
 Complete `sample_times`, `forward_mask` and `masked_diffusion_loss` below,
 then grade them:
 
-    make grade                              # every exercise
-    pytest exercises/e12_masked_diffusion   # this one
+    make grade                                       # every exercise
+    .venv/bin/pytest exercises/e12_masked_diffusion  # this one
 
 Instructions and hints: exercises/e12_masked_diffusion/README.md.
 

@@ -2,8 +2,8 @@
 
 Complete `remask_step` and `sample` below, then grade them:
 
-    make grade                            # every exercise
-    pytest exercises/e13_llada_sampling   # this one
+    make grade                                     # every exercise
+    .venv/bin/pytest exercises/e13_llada_sampling  # this one
 
 Instructions and hints: exercises/e13_llada_sampling/README.md.
 

@@ -2,8 +2,8 @@
 
 Complete `attention_matrix` and `effective_rank` below, then grade them:
 
-    make grade                            # every exercise
-    pytest exercises/e14_attention_rank   # this one
+    make grade                                     # every exercise
+    .venv/bin/pytest exercises/e14_attention_rank  # this one
 
 Instructions and hints: exercises/e14_attention_rank/README.md.
 
