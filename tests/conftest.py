@@ -37,16 +37,22 @@ def site_url(built_site: Path) -> Iterator[str]:
     server.server_close()
 
 
+def copy_project(parts: list[str], destination: Path) -> Path:
+    """Copy these files and folders of the project (mtimes kept, caches left out) into destination."""
+    for part in parts:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of everything the build reads, to break on purpose."""
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        else:
-            shutil.copy2(source, tmp_path / part)
-    return tmp_path
+    return copy_project(PROJECT_PARTS, tmp_path)
 
 
 @pytest.fixture

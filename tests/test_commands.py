@@ -19,7 +19,6 @@ import functools
 import json
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_project
 
 EXERCISE_IDS = [e["id"] for e in tomllib.loads((ROOT / "exercises/manifest.toml").read_text())["exercise"]]
 EXERCISE_ID = re.compile(r"\be\d\d_[a-z0-9_]+")
@@ -174,16 +173,6 @@ def execute(command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(words, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-def scratch_copy(tmp: Path) -> Path:
-    for part in COPIED:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, tmp / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, tmp / part)
-    return tmp
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
     """The first command of each shape to run, run two at a time; by shape."""
@@ -194,7 +183,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Compl
 
     def run(command: str) -> subprocess.CompletedProcess:
         if CHECKS[shape(command)].in_copy:
-            return execute(command, scratch_copy(tmp_path_factory.mktemp("project")))
+            return execute(command, copy_project(COPIED, tmp_path_factory.mktemp("project")))
         return execute(command)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
