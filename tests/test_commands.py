@@ -144,6 +144,8 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m scripts.make_figures --device cpu --lang en,zh --quick": Covered(
         "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     ".venv/bin/python -m scripts.make_figures --list": Run(),
+    ".venv/bin/python scripts/make_figures.py": Covered(
+        "tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     # Benchmarks: they print numbers and take minutes.
     "make bench-site": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     "make bench-grade": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
@@ -232,12 +234,14 @@ def test_covered_command_expands_and_its_test_exists(command: str) -> None:
     if words[0] == "make":
         dry = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert dry.returncode == 0, f"`make -n {' '.join(words[1:])}` failed: {dry.stderr}"
-        modules = re.findall(r"python -m ([\w.]+)", dry.stdout)
-    else:
-        modules = [words[words.index("-m") + 1]]
-    for module in modules:
-        if module not in {"pytest", "venv", "pip", "ipykernel", "mkdocs"}:
-            assert answers_help("-m", module), f"python -m {module} --help failed"
+        entry_points = [("-m", m) for m in re.findall(r"python -m ([\w.]+)", dry.stdout)]
+    elif "-m" in words:
+        entry_points = [("-m", words[words.index("-m") + 1])]
+    else:  # a script run as a file
+        entry_points = [(words[1],)]
+    for how in entry_points:
+        if how[-1] not in {"pytest", "venv", "pip", "ipykernel", "mkdocs"}:
+            assert answers_help(*how), f"python {' '.join(how)} --help failed"
 
 
 @functools.cache
