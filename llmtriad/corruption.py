@@ -3,13 +3,13 @@
 An encoder (BERT) or encoder-decoder (T5) learns by repairing text that was
 damaged on purpose. The two recipes here decide how the damage is done:
 
-* BERT (Devlin et al. 2019, arXiv:1810.04805, section 3.1 and appendix A.1)
+* BERT (Devlin et al., 2018, arXiv:1810.04805, section 3.1 and appendix A.1)
   chooses 15% of the positions; of those, 80% become [MASK], 10% a random
   token and 10% stay as they are. The loss is taken at the chosen positions
   only. The random and unchanged 20% keep the model from assuming that only
   [MASK] positions matter, since no [MASK] appears when it is fine-tuned.
 
-* T5 (Raffel et al. 2020, arXiv:1910.10683, section 3.1.4 and Figure 2)
+* T5 (Raffel et al., 2019, arXiv:1910.10683, section 3.1.4 and Figure 2)
   drops whole spans of tokens and replaces each span with a sentinel token,
   one per span. The target lists each sentinel followed by the tokens it
   hides, and ends with one more sentinel:

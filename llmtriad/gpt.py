@@ -4,8 +4,12 @@ The architecture of GPT-2 (Radford et al., "Language Models are Unsupervised
 Multitask Learners", 2019), written in the spirit of Karpathy's nanoGPT:
 token and learned position embeddings, a stack of pre-norm Transformer blocks
 (Vaswani et al., 2017, arXiv:1706.03762), a final LayerNorm and a linear head
-that shares its weights with the token embedding (Press & Wolf, 2017,
-arXiv:1608.05859).
+that shares its weights with the token embedding (Press & Wolf, 2016,
+arXiv:1608.05859). One difference by default: the MLP uses the exact GELU,
+while GPT-2 uses its tanh approximation (`gelu_new` in Hugging Face
+transformers); `GPTConfig(gelu_approximate="tanh")` gives GPT-2's. With
+weights copied from a transformers GPT-2, the logits then agree to float32
+rounding (tests/test_huggingface.py).
 
 Two additions over GPT-2, both from this course:
 
@@ -40,6 +44,7 @@ class GPTConfig:
     n_head: int = 4
     n_kv_head: int | None = None  # None means n_head (multi-head attention)
     n_embd: int = 32
+    gelu_approximate: str = "none"  # "tanh": GPT-2's own GELU (torch.nn.functional.gelu)
 
     def __post_init__(self) -> None:
         if self.n_kv_head is None:
@@ -97,9 +102,10 @@ class MLP(nn.Module):
         super().__init__()
         self.fc = nn.Linear(config.n_embd, 4 * config.n_embd)
         self.proj = nn.Linear(4 * config.n_embd, config.n_embd)
+        self.gelu_approximate = config.gelu_approximate
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.proj(F.gelu(self.fc(x)))  # (B, T, C)
+        return self.proj(F.gelu(self.fc(x), approximate=self.gelu_approximate))  # (B, T, C)
 
 
 # --8<-- [start:block]

@@ -137,8 +137,9 @@ def prefix_lm_mask(length: int, prefix_len: int) -> Tensor:
 def sliding_window_mask(length: int, window: int) -> Tensor:
     """Causal attention limited to the last `window` tokens, the query included.
 
-    Key j is visible to query i when i - window < j <= i (the convention of
-    Mistral 7B and of Hugging Face's `sliding_window`). Each layer then looks
+    Key j is visible to query i when i - window < j <= i, the convention of
+    Hugging Face transformers (`masking_utils.sliding_window_overlay`, 5.24;
+    Mistral's reference code keeps one key more, i - window <= j). Each layer then looks
     back at most window - 1 tokens, but information still travels further
     through the stack: after k layers a token can depend on about
     k * (window - 1) tokens back (Jiang et al., 2023, arXiv:2310.06825).

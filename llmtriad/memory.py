@@ -10,7 +10,7 @@ Three architectural choices shrink the cache, and the presets below show each:
 
 * grouped-query / multi-query attention (GQA, MQA) share one KV head between
   several query heads, so `kv_heads` is smaller than the number of query heads
-  (Ainslie et al. 2023, arXiv:2305.13245; Shazeer 2019, arXiv:1911.02150);
+  (Ainslie et al., 2023, arXiv:2305.13245; Shazeer, 2019, arXiv:1911.02150);
 * a sliding window (Mistral 7B, arXiv:2310.06825) keeps only the last `window`
   tokens, so `tokens` is capped at `window`;
 * multi-head latent attention (MLA, DeepSeek-V2, arXiv:2405.04434) caches one
@@ -143,7 +143,7 @@ PRESETS: dict[str, CacheShape] = {
     # 12 layers, 12 heads of 64 (d_model 768), plain multi-head attention;
     # trained with a 1024-token context, so longer caches are hypothetical.
     "gpt2-small": CacheShape("GPT-2 small", layers=12, kv_heads=12, head_dim=64,
-                             source="Radford et al. 2019, GPT-2 small config"),
+                             source="Radford et al., 2019, GPT-2 small config"),
     # 32 layers, 32 heads of 128 (d_model 4096), multi-head attention.
     "llama-2-7b": CacheShape("Llama 2 7B", layers=32, kv_heads=32, head_dim=128,
                              source="arXiv:2307.09288"),

@@ -21,7 +21,7 @@ def sliding_window_mask(length: int, window: int) -> Tensor:
     """Causal attention limited to the last `window` tokens, the query included.
 
     Key j is visible to query i when i - window < j <= i (the convention of
-    Mistral 7B and of Hugging Face's `sliding_window`).
+    Hugging Face transformers' `sliding_window`).
 
     Args:
         length: L, the number of tokens.

@@ -5,7 +5,7 @@ The formula (course FACTS sheet):
     bytes = 2 (K and V) x layers x kv_heads x head_dim x min(tokens, window) x batch x bits / 8
 
 Model geometries (layers, KV heads, head size) from the published configs:
-GPT-2 small 12/12/64 (Radford et al. 2019); Llama 2 7B 32/32/128
+GPT-2 small 12/12/64 (Radford et al., 2019); Llama 2 7B 32/32/128
 (arXiv:2307.09288); Llama 3 8B 32/8/128 and Llama 3 70B 80/8/128
 (arXiv:2407.21783); the MQA row is the Llama 3 8B geometry with one KV head;
 Mistral 7B 32/8/128 with a 4096-token window (arXiv:2310.06825); DeepSeek-V3

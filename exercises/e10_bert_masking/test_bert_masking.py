@@ -1,4 +1,4 @@
-"""Tests for e10_bert_masking. Oracles: the rule of BERT (Devlin et al. 2019,
+"""Tests for e10_bert_masking. Oracles: the rule of BERT (Devlin et al., 2018,
 arXiv:1810.04805, section 3.1 and appendix A.1) checked exactly where it is
 exact (labels, unchosen and special positions) and statistically where it is
 random (15% chosen; of those 80% [MASK], 10% random, 10% unchanged), on

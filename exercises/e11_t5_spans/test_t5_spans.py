@@ -1,5 +1,5 @@
 """Tests for e11_t5_spans. Oracles: the worked example of the T5 paper
-(Raffel et al. 2020, arXiv:1910.10683, Figure 2), the length formulas that
+(Raffel et al., 2019, arXiv:1910.10683, Figure 2), the length formulas that
 follow from the rule, a property (inputs and targets together give back the
 original), and counts of random spans over fixed seeds.
 """
