@@ -2,7 +2,7 @@
 # is missing or older than pyproject.toml.
 #   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
 #   make test    run the whole test suite (installs Chromium with apt-get if missing)
-#   make grade   grade your exercises (make grade args="--watch" regrades on save)
+#   make grade   grade your exercises (make grade lang=zh: in Chinese; args="--watch" regrades on save)
 #   make figures rebuild the figures (make figures args="--only mask_gallery --device cpu")
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
 
@@ -49,8 +49,9 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser"
 
+# make grade lang=zh (or it, en): the report and hints in that language; default: your locale.
 grade: $(STAMP)
-	$(PY) -m llmtriad.grade $(args)
+	$(PY) -m llmtriad.grade $(if $(lang),--lang $(lang)) $(args)
 
 figures: $(STAMP)
 	$(PY) -m scripts.make_figures $(args)

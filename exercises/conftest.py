@@ -6,7 +6,9 @@ Hooks and fixtures, in the order pytest uses them:
   the default), `reference` (the course's model answer in llmtriad/), or
   `variant:NAME` (tests/exercise_variants/<exercise>/NAME.py, used to test the
   tests);
-* marker `hint("...")` attaches to a test the hint shown when it fails;
+* option `--lang` (en, zh, it) chooses the language of the hints and of the
+  summary; a test's hint, shown when it fails, is its entry in the
+  `[tests]` table of exercises/<id>/texts.<lang>.toml;
 * fixture `solution` imports the chosen implementation of this exercise;
   every function it hands out checks that it leaves its tensor arguments
   untouched;
@@ -32,9 +34,17 @@ import pytest
 import torch
 
 EXERCISES_DIR = Path(__file__).resolve().parent
+LOCALES = EXERCISES_DIR.parent / "locales"
 MANIFEST = tomllib.loads((EXERCISES_DIR / "manifest.toml").read_text(encoding="utf-8"))
 EXERCISES = {entry["id"]: entry for entry in MANIFEST["exercise"]}
+_LANGUAGE_TABLE = tomllib.loads((LOCALES / "languages.toml").read_text(encoding="utf-8"))
+LANGUAGES, SOURCE_LANGUAGE = _LANGUAGE_TABLE["languages"], _LANGUAGE_TABLE["source"]
 NOT_STARTED = "not started"
+
+
+@functools.cache
+def _toml(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 # --- Options and markers ------------------------------------------------------
@@ -44,12 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("exercises", "grading the course's exercises")
     group.addoption("--impl", default="exercises",
                     help="implementation to test: exercises (default), reference, or variant:NAME")
+    group.addoption("--lang", default=SOURCE_LANGUAGE, choices=list(LANGUAGES),
+                    help=f"language of the hints and the summary (default: {SOURCE_LANGUAGE})")
     group.addoption("--grade-json", metavar="FILE", default=None,
                     help="write one JSON record per test to FILE (used by llmtriad.grade)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "hint(text): the hint a learner sees when this test fails")
     config.addinivalue_line("markers", "exercise(id): the exercise these tests grade")
 
 
@@ -134,12 +145,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_STARTED}: {call.excinfo.value}")
         report.user_properties.append(("status", NOT_STARTED))
-    marker = item.get_closest_marker("hint")
-    if marker is not None:
-        report.user_properties.append(("hint", marker.args[0]))
+    hint = _hint(item)
+    if hint:
+        report.user_properties.append(("hint", hint))
         if report.failed:
-            report.sections.append(("Hint", marker.args[0]))
+            report.sections.append(("Hint", hint))
     return report
+
+
+def _hint(item: pytest.Item) -> str:
+    """The hint of a test (its function's name, parameters aside) in the chosen language."""
+    texts = _toml(item.path.parent / f"texts.{item.config.getoption('--lang')}.toml")
+    return texts.get("tests", {}).get(getattr(item, "originalname", item.name), "")
 
 
 def _short_message(report: pytest.TestReport) -> str:
@@ -178,12 +195,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         by_exercise.setdefault(record["nodeid"].split("/")[1], []).append(record["status"])
     if not by_exercise:
         return
-    terminalreporter.section("exercises")
+    language = config.getoption("--lang")
+    strings = _toml(LOCALES / "grader" / f"{language}.toml")["summary"]
+    readme = "README.md" if language == SOURCE_LANGUAGE else f"README.{language}.md"
+    terminalreporter.section(strings["title"])
     for exercise, statuses in by_exercise.items():
         if statuses.count(NOT_STARTED) == len(statuses):
-            line = f"not started ({len(statuses)} tests): open exercises/{exercise}/ and its README.md"
+            line = strings["not_started"].format(count=len(statuses), id=exercise, readme=readme)
         else:
-            line = f"{statuses.count('passed')}/{len(statuses)} tests pass"
+            line = strings["passed"].format(passed=statuses.count("passed"), count=len(statuses))
         terminalreporter.write_line(f"{exercise:<28} {line}")
 
 

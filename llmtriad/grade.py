@@ -6,6 +6,7 @@
     .venv/bin/python -m llmtriad.grade --watch             # regrade whenever you save
     .venv/bin/python -m llmtriad.grade --impl reference    # the model answers (all should be done)
     .venv/bin/python -m llmtriad.grade --json out.json --gradescope results.json
+    .venv/bin/python -m llmtriad.grade --lang zh           # in Chinese (en, zh, it; default: your locale)
 
 Each exercise runs as `pytest exercises/<id>` in a child process, so a file
 that does not import, loops forever, exits, crashes the interpreter or prints
@@ -29,9 +30,57 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_URL = os.environ.get("COURSE_URL", "http://127.0.0.1:8000/")
 OUTPUT_TAIL = 3000  # characters of a crashed run's output worth showing
+LOCALES = ROOT / "locales"
+LANGUAGES = tomllib.loads((LOCALES / "languages.toml").read_text(encoding="utf-8"))
+SOURCE_LANGUAGE = LANGUAGES["source"]
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in progress", "not started"
 IMPORT_FAILED, TIMED_OUT, CRASHED = "failed to import", "timed out", "crashed"
+STATUS_KEYS = {DONE: "done", IN_PROGRESS: "in_progress", NOT_STARTED: "not_started",
+               IMPORT_FAILED: "import_failed", TIMED_OUT: "timed_out", CRASHED: "crashed"}
+
+
+def language_from_locale(environ: dict[str, str] = os.environ) -> str:  # noqa: B006 (read only)
+    """The course language of the learner's locale (LC_ALL, LC_MESSAGES, LANG: "zh_CN.UTF-8" is zh), else English."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in LANGUAGES["languages"] else SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE
+
+
+class Strings:
+    """The grader's messages in one language (locales/grader/<lang>.toml)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._table = tomllib.loads((LOCALES / "grader" / f"{language}.toml").read_text(encoding="utf-8"))
+
+    def __call__(self, key: str, **values: object) -> str:
+        section, name = key.split(".")
+        return self._table[section][name].format(**values)
+
+    def status(self, status: str) -> str:
+        return self(f"status.{STATUS_KEYS[status]}")
+
+
+def exercise_texts(exercises_dir: Path, exercise: str, language: str) -> dict:
+    """An exercise's title and hints in one language (exercises/<id>/texts.<lang>.toml)."""
+    return tomllib.loads((exercises_dir / exercise / f"texts.{language}.toml").read_text(encoding="utf-8"))
+
+
+def readme(exercise: str, language: str) -> str:
+    return f"exercises/{exercise}/README.md" if language == SOURCE_LANGUAGE else f"exercises/{exercise}/README.{language}.md"
+
+
+def section_url(section: str, language: str) -> str:
+    """"masks.md#causal" as the address of that section in one language's build."""
+    page, _, anchor = section.partition("#")
+    path = page.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    prefix = "" if language == SOURCE_LANGUAGE else f"{language}/"
+    return f"{COURSE_URL}{prefix}{path}" + (f"#{anchor}" if anchor else "")
 
 
 @dataclass
@@ -57,8 +106,8 @@ def load_manifest(exercises_dir: Path) -> list[dict]:
     return manifest["exercise"]
 
 
-def pytest_args(entry: dict, exercises_dir: Path, impl: str, report: Path) -> list[str]:
-    return [str(exercises_dir / entry["id"]), "--impl", impl, "--grade-json", str(report),
+def pytest_args(entry: dict, exercises_dir: Path, impl: str, report: Path, language: str) -> list[str]:
+    return [str(exercises_dir / entry["id"]), "--impl", impl, "--lang", language, "--grade-json", str(report),
             "-q", "--tb=short", "--show-capture=no", "-p", "no:cacheprovider"]
 
 
@@ -81,14 +130,15 @@ def _forked_pytest(args: list[str], cwd: Path, output: Path) -> None:
 class Child:
     """One exercise being graded in its own process: forked where possible, else a new interpreter."""
 
-    def __init__(self, entry: dict, exercises_dir: Path, impl: str, timeout: float) -> None:
+    def __init__(self, entry: dict, exercises_dir: Path, impl: str, timeout: float, strings: Strings) -> None:
         self.entry = entry
         self.tmp = tempfile.TemporaryDirectory()
         self.report = Path(self.tmp.name) / "report.json"
         self.output = Path(self.tmp.name) / "output.txt"
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
-        args = pytest_args(entry, exercises_dir, impl, self.report)
+        self.strings = strings
+        args = pytest_args(entry, exercises_dir, impl, self.report, strings.language)
         if FORK is not None:
             self.process = FORK.Process(target=_forked_pytest, args=(args, exercises_dir.parent, self.output))
             self.process.start()
@@ -111,11 +161,10 @@ class Child:
         try:
             if code is None:
                 self.kill()
-                return grade(self.entry, TIMED_OUT, f"stopped after {self.timeout:g} s: is there an endless loop?")
+                return grade(self.entry, TIMED_OUT, self.strings("message.timed_out", seconds=f"{self.timeout:g}"))
             if not self.report.exists():
-                return grade(self.entry, CRASHED, f"the test process ended (exit code {code}) before reporting; "
-                                                  f"its last output:\n{_tail(self.output)}")
-            return classify(self.entry, json.loads(self.report.read_text())["tests"])
+                return grade(self.entry, CRASHED, self.strings("message.crashed", code=code) + "\n" + _tail(self.output))
+            return classify(self.entry, json.loads(self.report.read_text())["tests"], self.strings)
         finally:
             self.tmp.cleanup()
 
@@ -141,11 +190,11 @@ def _tail(path: Path) -> str:
         return f.read().decode("utf-8", errors="replace").strip()
 
 
-def classify(entry: dict, tests: list[dict[str, str]]) -> Result:
+def classify(entry: dict, tests: list[dict[str, str]], strings: Strings) -> Result:
     statuses = [t["status"] for t in tests]
     import_errors = [t for t in tests if t["status"] == "error" and "cannot import" in t["message"]]
     if not tests:
-        return grade(entry, CRASHED, "no test ran")
+        return grade(entry, CRASHED, strings("message.no_test"))
     if import_errors:
         return grade(entry, IMPORT_FAILED, import_errors[0]["message"], tests)
     passed = statuses.count("passed")
@@ -159,18 +208,19 @@ def classify(entry: dict, tests: list[dict[str, str]]) -> Result:
 
 
 def grade(entry: dict, status: str, message: str, tests: list | None = None, fraction: float = 0.0) -> Result:
-    return Result(entry["id"], entry["title"], round(entry["points"] * fraction, 1), entry["points"],
+    return Result(entry["id"], entry["texts"]["title"], round(entry["points"] * fraction, 1), entry["points"],
                   status, message, tests or [])
 
 
-def grade_all(entries: list[dict], exercises_dir: Path, impl: str, timeout: float, jobs: int) -> list[Result]:
+def grade_all(entries: list[dict], exercises_dir: Path, impl: str, timeout: float, jobs: int,
+              strings: Strings) -> list[Result]:
     """Grade every entry, `jobs` at a time, each in its own process with its own deadline."""
     global FORK
     FORK = _fork_context()
     pending, running, results = list(entries), [], {}
     while pending or running:
         while pending and len(running) < jobs:
-            running.append(Child(pending.pop(0), exercises_dir, impl, timeout))
+            running.append(Child(pending.pop(0), exercises_dir, impl, timeout, strings))
         time.sleep(0.05)
         for child in list(running):
             if child.exit_code() is not None or time.monotonic() > child.deadline:
@@ -182,38 +232,41 @@ def grade_all(entries: list[dict], exercises_dir: Path, impl: str, timeout: floa
 # --- Reports ------------------------------------------------------------------
 
 
-def table(results: list[Result], entries: list[dict]) -> str:
-    lines = [f"{'exercise':<28}{'points':>12}  status", "-" * 56]
+def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
+    s = strings
+    lines = [f"{s('table.exercise'):<28}{s('table.points'):>12}  {s('table.status')}", "-" * 56]
     for r in results:
         passed = sum(t["status"] == "passed" for t in r.tests)
-        count = f" ({passed}/{len(r.tests)} tests)" if r.tests and r.status == IN_PROGRESS else ""
-        lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {r.status}{count}")
+        count = " " + s("table.tests", passed=passed, count=len(r.tests)) if r.tests and r.status == IN_PROGRESS else ""
+        lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {s.status(r.status)}{count}")
     total, best = sum(r.points for r in results), sum(r.max_points for r in results)
-    lines += ["-" * 56, f"{'total':<28}{total:>7g}/{best:<4}"]
+    lines += ["-" * 56, f"{s('table.total'):<28}{total:>7g}/{best:<4}"]
 
     todo = next((r for r in results if r.status != DONE), None)
     if todo is None:
-        lines.append("\nEvery exercise is done.")
+        lines.append("\n" + s("table.all_done"))
         return "\n".join(lines)
     entry = next(e for e in entries if e["id"] == todo.id)
-    lines.append(f"\nNext: {todo.id}, {todo.title} ({todo.status})")
-    lines.append(f"  file:  exercises/{todo.id}/{entry['module']}.py")
+    lines.append("\n" + s("table.next", id=todo.id, title=todo.title, status=s.status(todo.status)))
+    lines.append(f"  {s('table.file')} exercises/{todo.id}/{entry['module']}.py")
+    lines.append(f"  {s('table.instructions')} {readme(todo.id, s.language)}")
     failure = todo.first_failure()
     if todo.message:
         lines.append("  " + todo.message.replace("\n", "\n  "))
     elif failure is not None:
-        lines.append(f"  first failing test: {failure['name']}")
-        lines.append(f"  what happened: {failure['message'].splitlines()[0] if failure['message'] else '?'}")
+        lines.append(f"  {s('table.first_failure')} {failure['name']}")
+        lines.append(f"  {s('table.what_happened')} {failure['message'].splitlines()[0] if failure['message'] else '?'}")
         if failure["hint"]:
-            lines.append(f"  hint: {failure['hint']}")
-    elif todo.status == NOT_STARTED and entry.get("hints"):
-        lines.append(f"  to start: {entry['hints'][0]}")
-    lines.append(f"  read:  {COURSE_URL}{entry['page']}")
-    lines.append(f"  more hints: .venv/bin/python -m llmtriad.grade --hints {todo.id}")
+            lines.append(f"  {s('table.hint')} {failure['hint']}")
+    elif todo.status == NOT_STARTED and entry["texts"]["hints"]:
+        lines.append(f"  {s('table.to_start')} {entry['texts']['hints'][0]}")
+    lines.append(f"  {s('table.read')} {section_url(entry['section'], s.language)}")
+    language = "" if s.language == SOURCE_LANGUAGE else f" --lang {s.language}"
+    lines.append(f"  {s('table.more_hints')} .venv/bin/python -m llmtriad.grade --hints {todo.id}{language}")
     return "\n".join(lines)
 
 
-def gradescope(results: list[Result], seconds: float) -> dict:
+def gradescope(results: list[Result], seconds: float, strings: Strings) -> dict:
     """Gradescope's results.json: one test entry per exercise."""
     return {
         "score": sum(r.points for r in results),
@@ -225,7 +278,7 @@ def gradescope(results: list[Result], seconds: float) -> dict:
                 "score": r.points,
                 "max_score": r.max_points,
                 "status": "passed" if r.status == DONE else "failed",
-                "output": r.status + (f"\n{r.message}" if r.message else "") + "".join(
+                "output": strings.status(r.status) + (f"\n{r.message}" if r.message else "") + "".join(
                     f"\n- {t['name']}: {t['status']}" + (f" (hint: {t['hint']})" if t["status"] == "failed" and t["hint"] else "")
                     for t in r.tests),
             }
@@ -237,13 +290,13 @@ def gradescope(results: list[Result], seconds: float) -> dict:
 # --- Command line ---------------------------------------------------------------
 
 
-def watch(run: "callable", exercises_dir: Path, interval: float = 1.0) -> None:
+def watch(run: "callable", exercises_dir: Path, waiting: str, interval: float = 1.0) -> None:
     def stamp() -> dict[Path, float]:
         return {p: p.stat().st_mtime for p in exercises_dir.rglob("*.py")}
 
     seen = stamp()
     run()
-    print("\nWatching for changes (Ctrl+C stops) ...", flush=True)
+    print("\n" + waiting, flush=True)
     try:
         while True:
             time.sleep(interval)
@@ -252,7 +305,7 @@ def watch(run: "callable", exercises_dir: Path, interval: float = 1.0) -> None:
                 seen = now
                 print("\n" * 2, flush=True)
                 run()
-                print("\nWatching for changes (Ctrl+C stops) ...", flush=True)
+                print("\n" + waiting, flush=True)
     except KeyboardInterrupt:
         print()
 
@@ -268,11 +321,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--watch", action="store_true", help="regrade whenever a file under exercises/ changes")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per exercise (default 60)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="exercises graded at once")
+    parser.add_argument("--lang", default=None, metavar="LANG",
+                        help=f"language of the report and hints: {', '.join(LANGUAGES['languages'])} "
+                             "(default: from your locale, else en)")
     parser.add_argument("--exercises-dir", type=Path, default=ROOT / "exercises", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    language = args.lang or language_from_locale()
+    if language not in LANGUAGES["languages"]:
+        parser.error(f"unknown language {language!r}; choose from: {', '.join(LANGUAGES['languages'])}")
+    strings = Strings(language)
     exercises_dir = args.exercises_dir.resolve()
     entries = load_manifest(exercises_dir)
+    for entry in entries:
+        entry["texts"] = exercise_texts(exercises_dir, entry["id"], language)
     known = [e["id"] for e in entries]
     for wanted in (args.only or []) + ([args.hints] if args.hints else []):
         if wanted not in known:
@@ -283,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--timeout must be positive and --jobs at least 1")
     if args.hints:
         entry = next(e for e in entries if e["id"] == args.hints)
-        for number, hint in enumerate(entry["hints"], start=1):
+        for number, hint in enumerate(entry["texts"]["hints"], start=1):
             print(f"{number}. {hint}")
         return 0
     if args.only:
@@ -291,17 +353,17 @@ def main(argv: list[str] | None = None) -> int:
 
     def run() -> list[Result]:
         start = time.perf_counter()
-        results = grade_all(entries, exercises_dir, args.impl, args.timeout, args.jobs)
+        results = grade_all(entries, exercises_dir, args.impl, args.timeout, args.jobs, strings)
         seconds = time.perf_counter() - start
-        print(table(results, entries), flush=True)
+        print(table(results, entries, strings), flush=True)
         if args.json:
             args.json.write_text(json.dumps({"impl": args.impl, "exercises": [asdict(r) for r in results]}, indent=1))
         if args.gradescope:
-            args.gradescope.write_text(json.dumps(gradescope(results, seconds), indent=1))
+            args.gradescope.write_text(json.dumps(gradescope(results, seconds, strings), indent=1))
         return results
 
     if args.watch:
-        watch(run, exercises_dir)
+        watch(run, exercises_dir, strings("watch.waiting"))
     else:
         run()
     return 0

@@ -1,10 +1,16 @@
-"""Which translated pages are behind their English source.
+"""Which translations are behind their English source.
 
-Every Chinese and Italian page records the revision of the English page it
-translates: the git blob id of that English file (what `git hash-object`
-prints), in the front matter of a Markdown page (`translation_of: ...`) or
-the metadata of a notebook. When the English page changes, its blob id
-changes, and the translation is stale until someone reviews it and stamps it.
+Translated are the site's pages (docs/zh/..., docs/it/... for docs/en/...),
+each exercise's instructions and hints (exercises/<id>/README.<lang>.md and
+texts.<lang>.toml for README.md and texts.en.toml) and the interface strings
+of the figures and the grader (locales/<part>/<lang>.toml for en.toml).
+
+Every translation records the revision of the English file it translates:
+the git blob id of that file (what `git hash-object` prints), in the front
+matter of a Markdown file (`translation_of: ...`), the metadata of a
+notebook, or the first line of a TOML file (`translation_of = "..."`). When
+the English file changes, its blob id changes, and the translation is stale
+until someone reviews it and stamps it.
 
     .venv/bin/python -m scripts.translations status                     # stale pages (exit 1 if any)
     .venv/bin/python -m scripts.translations stamp docs/zh/kv-cache.md  # record a review (one or more)
@@ -29,6 +35,7 @@ TRANSLATIONS = ("zh", "it")
 PAGE_SUFFIXES = (".md", ".ipynb")
 FIELD = "translation_of"
 
+TOML_LINE = re.compile(rf'^{FIELD} = "([0-9a-f]*)"\n', re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 FIELD_LINE = re.compile(rf"^{FIELD}:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
 
@@ -40,6 +47,9 @@ def blob_id(data: bytes) -> str:
 
 def recorded_revision(page: Path) -> str | None:
     text = page.read_text(encoding="utf-8")
+    if page.suffix == ".toml":
+        match = TOML_LINE.match(text)
+        return match.group(1) if match else None
     if page.suffix == ".ipynb":
         return json.loads(text).get("metadata", {}).get(FIELD)
     front = FRONT_MATTER.match(text)
@@ -49,6 +59,10 @@ def recorded_revision(page: Path) -> str | None:
 
 def record_revision(page: Path, revision: str) -> None:
     text = page.read_text(encoding="utf-8")
+    if page.suffix == ".toml":
+        line = f'{FIELD} = "{revision}"\n'
+        page.write_text(TOML_LINE.sub(line, text, count=1) if TOML_LINE.match(text) else line + text, encoding="utf-8")
+        return
     if page.suffix == ".ipynb":
         notebook = json.loads(text)
         notebook.setdefault("metadata", {})[FIELD] = revision
@@ -75,41 +89,48 @@ class Stale:
 
     def describe(self, root: Path) -> str:
         page = self.page.relative_to(root)
+        if not self.page.exists():
+            return f"{page}: missing (translates {self.source.relative_to(root)})"
         if self.recorded is None:
             return f"{page}: records no '{FIELD}' (translates {self.source.relative_to(root)} at {self.current})"
         return f"{page}: translates {self.recorded[:12]}, English is now {self.current[:12]} (git diff {self.recorded} {self.current})"
 
 
-def stale_pages(root: Path = ROOT) -> list[Stale]:
-    """Every translated page whose recorded English revision is not the current one."""
+def translation_pairs(root: Path = ROOT) -> list[tuple[Path, Path]]:
+    """(English source, translation) for every translation the project should have."""
     docs = root / "docs"
-    stale = []
+    pairs = []
     for source in sorted((docs / SOURCE_LANGUAGE).rglob("*")):
-        if source.suffix not in PAGE_SUFFIXES:
-            continue
+        if source.suffix in PAGE_SUFFIXES:
+            pairs += [(source, docs / lang / source.relative_to(docs / SOURCE_LANGUAGE)) for lang in TRANSLATIONS]
+    for folder in sorted((root / "exercises").glob("e[0-9]*")):
+        pairs += [(folder / "README.md", folder / f"README.{lang}.md") for lang in TRANSLATIONS]
+        pairs += [(folder / "texts.en.toml", folder / f"texts.{lang}.toml") for lang in TRANSLATIONS]
+    for english in sorted((root / "locales").glob(f"*/{SOURCE_LANGUAGE}.toml")):
+        pairs += [(english, english.with_name(f"{lang}.toml")) for lang in TRANSLATIONS]
+    return pairs
+
+
+def stale_pages(root: Path = ROOT) -> list[Stale]:
+    """Every translation whose recorded English revision is not the current one, or that is missing
+    (a missing page fails the site build too; a missing exercise text or string file fails the tests)."""
+    stale = []
+    for source, page in translation_pairs(root):
         current = blob_id(source.read_bytes())
-        for language in TRANSLATIONS:
-            page = docs / language / source.relative_to(docs / SOURCE_LANGUAGE)
-            if not page.exists():
-                continue  # hooks/languages.py fails the build for a missing page
-            recorded = recorded_revision(page)
-            if recorded != current:
-                stale.append(Stale(page, source, recorded, current))
+        recorded = recorded_revision(page) if page.exists() else None
+        if recorded != current:
+            stale.append(Stale(page, source, recorded, current))
     return stale
 
 
 def stamp(pages: list[Path], root: Path = ROOT) -> None:
-    """Record that each translated page has been reviewed against today's English page."""
-    docs = root / "docs"
+    """Record that each translation has been reviewed against today's English file."""
+    sources = {page.resolve(): source for source, page in translation_pairs(root)}
     for page in pages:
-        page = page.resolve()
-        relative = page.relative_to(docs)
-        language = relative.parts[0]
-        if language not in TRANSLATIONS:
-            raise ValueError(f"{page} is not a translated page (docs/zh/... or docs/it/...)")
-        source = docs / SOURCE_LANGUAGE / Path(*relative.parts[1:])
-        if not source.exists():
-            raise ValueError(f"{page} has no English source ({source} does not exist)")
+        source = sources.get(page.resolve())
+        if source is None:
+            raise ValueError(f"{page} is not a translation this project tracks (docs/zh/..., docs/it/..., "
+                             "exercises/<id>/README.<lang>.md or texts.<lang>.toml, locales/<part>/<lang>.toml)")
         record_revision(page, blob_id(source.read_bytes()))
 
 

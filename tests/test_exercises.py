@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import LANGUAGES, ROOT
 
 EXERCISES_DIR = ROOT / "exercises"
 VARIANTS_DIR = ROOT / "tests" / "exercise_variants"
@@ -146,10 +146,48 @@ def test_manifest_entry_is_complete(exercise: str) -> None:
     assert (EXERCISES_DIR / exercise / f"{entry['module']}.py").is_file()
     assert (EXERCISES_DIR / exercise / f"test_{entry['module']}.py").is_file()
     assert (EXERCISES_DIR / exercise / "README.md").read_text().startswith(f"# {exercise}: ")
-    assert entry["points"] > 0 and entry["title"].strip()
-    assert entry["hints"] and all(h.strip() for h in entry["hints"])
-    assert entry["page"] == f"exercises/#{exercise}"
+    assert entry["points"] > 0
     __import__(entry["reference"])
+
+
+def texts(exercise: str, language: str) -> dict:
+    return tomllib.loads((EXERCISES_DIR / exercise / f"texts.{language}.toml").read_text(encoding="utf-8"))
+
+
+def functions_under_test(exercise: str) -> set[str]:
+    source = (EXERCISES_DIR / exercise / f"test_{ENTRIES[exercise]['module']}.py").read_text()
+    return set(re.findall(r"^def (test_\w+)\(", source, re.MULTILINE))
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_every_test_has_one_hint_and_no_hint_is_stale(exercise: str) -> None:
+    english = texts(exercise, "en")
+    assert english["title"].strip() and english["hints"] and all(h.strip() for h in english["hints"])
+    hinted, tests = set(english.get("tests", {})), functions_under_test(exercise)
+    assert hinted == tests, (f"exercises/{exercise}/texts.en.toml [tests]: add hints for {sorted(tests - hinted)}, "
+                             f"remove those of tests that no longer exist: {sorted(hinted - tests)}")
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+@pytest.mark.parametrize("exercise", IDS)
+def test_exercise_texts_exist_in_every_language(exercise: str, language: str) -> None:
+    english, translated = texts(exercise, "en"), texts(exercise, language)
+    where = f"exercises/{exercise}/texts.{language}.toml"
+    assert translated["title"].strip(), f"{where}: no title"
+    assert len(translated["hints"]) == len(english["hints"]), f"{where}: {len(english['hints'])} hints, as in English"
+    assert set(translated.get("tests", {})) == set(english.get("tests", {})), f"{where}: not the same tests as English"
+    assert all(v.strip() for v in [*translated["hints"], *translated["tests"].values()]), f"{where}: an empty hint"
+    readme = EXERCISES_DIR / exercise / f"README.{language}.md"
+    assert readme.is_file(), f"exercises/{exercise}/README.{language}.md is missing"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("exercise", IDS)
+def test_the_section_that_teaches_it_exists(exercise: str, language: str) -> None:
+    page, _, anchor = ENTRIES[exercise]["section"].partition("#")
+    text = (ROOT / "docs" / language / page).read_text(encoding="utf-8")
+    assert f"{{#{anchor}}}" in text, (
+        f"manifest.toml: {exercise}'s section {page}#{anchor} has no heading with {{#{anchor}}} in docs/{language}/{page}")
 
 
 @pytest.mark.parametrize("exercise", IDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,9 @@ BROKEN = {
 }
 
 
+# The grader speaks the learner's locale; these tests read its English.
+ENGLISH = {**os.environ, "LC_ALL": "C.UTF-8"}
+
 ENDLESS_LOOP = "def scaled_dot_product_attention(*args, **kwargs):\n    while True:\n        pass\n"
 
 
@@ -47,15 +51,16 @@ def broken_tree(root: Path, broken: dict[str, str]) -> Path:
     """A copy of the exercises with one copy of e01 per broken file, plus an untouched e02."""
     exercises = root / "exercises"
     shutil.copytree(ROOT / "exercises", exercises, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "locales", root / "locales")  # the grader's and the hints' languages
     lines = ["format_version = 1"]
     for name, code in broken.items():
         folder = exercises / f"broken_{name}"
         shutil.copytree(exercises / "e01_attention", folder)
         (folder / "attention.py").write_text(code)
-        lines += ["[[exercise]]", f'id = "broken_{name}"', 'title = "broken"', 'module = "attention"',
-                  'reference = "llmtriad.attention"', "points = 10", 'page = "exercises/"', 'hints = ["h"]']
-    lines += ["[[exercise]]", 'id = "e02_multi_head"', 'title = "untouched"', 'module = "multi_head"',
-              'reference = "llmtriad.attention"', "points = 10", 'page = "exercises/"', 'hints = ["h"]']
+        lines += ["[[exercise]]", f'id = "broken_{name}"', 'module = "attention"',
+                  'reference = "llmtriad.attention"', "points = 10", 'section = "exercises.md"']
+    lines += ["[[exercise]]", 'id = "e02_multi_head"', 'module = "multi_head"',
+              'reference = "llmtriad.attention"', "points = 10", 'section = "exercises.md"']
     (exercises / "manifest.toml").write_text("\n".join(lines) + "\n")
     return exercises
 
@@ -63,7 +68,7 @@ def broken_tree(root: Path, broken: dict[str, str]) -> Path:
 def grade_tree(exercises: Path, *options: str) -> dict[str, grade.Result]:
     report = exercises.parent / "grades.json"
     subprocess.run([sys.executable, "-m", "llmtriad.grade", "--exercises-dir", str(exercises), "--json", str(report),
-                    *options], cwd=ROOT, check=True, capture_output=True, timeout=600)
+                    *options], cwd=ROOT, env=ENGLISH, check=True, capture_output=True, timeout=600)
     return {r["id"]: grade.Result(**r) for r in json.loads(report.read_text())["exercises"]}
 
 
@@ -100,7 +105,7 @@ def test_reference_scores_full_marks_with_json_and_gradescope(tmp_path: Path) ->
     completed = subprocess.run(
         [sys.executable, "-m", "llmtriad.grade", "--impl", "reference", "--only", "e01_attention",
          "--only", "e02_multi_head", "--json", str(out), "--gradescope", str(scope)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=ENGLISH)
     assert completed.returncode == 0, completed.stderr
     assert "Every exercise is done." in completed.stdout
     results = json.loads(out.read_text())["exercises"]
@@ -114,11 +119,39 @@ def test_reference_scores_full_marks_with_json_and_gradescope(tmp_path: Path) ->
 
 def test_untouched_stubs_point_to_the_first_exercise() -> None:
     completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", "--only", "e01_attention"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+                               cwd=ROOT, capture_output=True, text=True, timeout=300, env=ENGLISH)
     assert completed.returncode == 0
     assert "not started" in completed.stdout
     assert "Next: e01_attention" in completed.stdout
-    assert "exercises/#e01_attention" in completed.stdout
+    assert "http://127.0.0.1:8000/attention/#the-formula" in completed.stdout, "the link to the chapter"
+
+
+@pytest.mark.parametrize("language, status, link", [
+    ("zh", "未开始", "http://127.0.0.1:8000/zh/attention/#the-formula"),
+    ("it", "non iniziato", "http://127.0.0.1:8000/it/attention/#the-formula"),
+])
+def test_the_report_speaks_the_chosen_language(language: str, status: str, link: str) -> None:
+    texts = tomllib.loads((ROOT / f"exercises/e01_attention/texts.{language}.toml").read_text())
+    for how, env in ((["--lang", language], ENGLISH),
+                     ([], {**ENGLISH, "LC_ALL": "", "LC_MESSAGES": "", "LANG": f"{language}_XX.UTF-8"})):
+        completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", "--only", "e01_attention", *how],
+                                   cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+        assert completed.returncode == 0, completed.stderr
+        assert status in completed.stdout and link in completed.stdout, completed.stdout
+        assert texts["title"] in completed.stdout and texts["hints"][0] in completed.stdout
+        assert f"README.{language}.md" in completed.stdout
+
+
+def test_a_failing_test_shows_its_hint_in_the_chosen_language(tmp_path: Path) -> None:
+    exercises = broken_tree(tmp_path, {"wrong_shape": BROKEN["wrong_shape"][0]})
+    report = tmp_path / "grades.json"
+    subprocess.run([sys.executable, "-m", "llmtriad.grade", "--exercises-dir", str(exercises), "--json", str(report),
+                    "--only", "broken_wrong_shape", "--lang", "it"], cwd=ROOT, env=ENGLISH, check=True,
+                   capture_output=True, timeout=300)
+    tests = json.loads(report.read_text())["exercises"][0]["tests"]
+    italian = tomllib.loads((ROOT / "exercises/e01_attention/texts.it.toml").read_text())["tests"]
+    failed = [t for t in tests if t["status"] == "failed"]
+    assert failed and all(t["hint"] == italian[t["name"].split("[")[0]] for t in failed)
 
 
 @pytest.mark.parametrize("arguments, complaint", [
@@ -126,18 +159,19 @@ def test_untouched_stubs_point_to_the_first_exercise() -> None:
     (["--impl", "mine"], "--impl must be"),
     (["--timeout", "0"], "--timeout must be positive"),
     (["--hints", "nope"], "unknown exercise 'nope'"),
+    (["--lang", "fr"], "unknown language 'fr'; choose from: en, zh, it"),
 ])
 def test_bad_arguments_are_refused_clearly(arguments: list[str], complaint: str) -> None:
     completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", *arguments],
-                               cwd=ROOT, capture_output=True, text=True, timeout=60)
+                               cwd=ROOT, capture_output=True, text=True, timeout=60, env=ENGLISH)
     assert completed.returncode == 2
     assert complaint in completed.stderr
 
 
 def test_hints_are_listed_in_order() -> None:
     completed = subprocess.run([sys.executable, "-m", "llmtriad.grade", "--hints", "e01_attention"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=60)
-    hints = tomllib.loads((ROOT / "exercises/manifest.toml").read_text())["exercise"][0]["hints"]
+                               cwd=ROOT, capture_output=True, text=True, timeout=60, env=ENGLISH)
+    hints = tomllib.loads((ROOT / "exercises/e01_attention/texts.en.toml").read_text())["hints"]
     assert completed.stdout.splitlines() == [f"{i}. {h}" for i, h in enumerate(hints, start=1)]
 
 
@@ -145,7 +179,7 @@ def test_watch_regrades_when_a_file_is_saved(tmp_path: Path) -> None:
     exercises = broken_tree(tmp_path, {})
     child = subprocess.Popen(
         [sys.executable, "-m", "llmtriad.grade", "--exercises-dir", str(exercises), "--only", "e02_multi_head",
-         "--watch"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+         "--watch"], cwd=ROOT, env=ENGLISH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     watchdog = threading.Timer(120, child.kill)  # a hung grader ends the test instead of CI
     watchdog.start()
     try:

@@ -10,14 +10,11 @@ from exercises.checks import assert_tensor_close
 pytestmark = pytest.mark.exercise("e02_multi_head")
 
 
-@pytest.mark.hint("split_heads returns (B, n_heads, T, head_dim): four axes, heads second.")
 def test_split_heads_shape(solution) -> None:
     out = solution.split_heads(torch.zeros(2, 5, 12), 3)
     assert tuple(out.shape) == (2, 3, 5, 4), f"split_heads(x of shape (2, 5, 12), 3) returned shape {tuple(out.shape)}, expected (2, 3, 5, 4)"
 
 
-@pytest.mark.hint("Head h owns a contiguous block of channels: view as (B, T, n_heads, head_dim) and then transpose; "
-                  "a plain .view(B, n_heads, T, head_dim) mixes tokens and channels.")
 def test_split_heads_gives_each_head_its_own_channels(solution) -> None:
     # Channel c of token t holds 100 * t + c, so every entry says where it came from.
     x = (100 * torch.arange(3).view(1, 3, 1) + torch.arange(8).view(1, 1, 8)).float()
@@ -25,7 +22,6 @@ def test_split_heads_gives_each_head_its_own_channels(solution) -> None:
     assert_tensor_close(solution.split_heads(x, 2), expected, "split_heads(x, 2)")
 
 
-@pytest.mark.hint("merge_heads undoes split_heads: transpose back to (B, T, n_heads, head_dim), then reshape.")
 def test_merge_heads_inverts_split_heads(solution) -> None:
     x = torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(0))
     heads = torch.randn(2, 3, 5, 4, generator=torch.Generator().manual_seed(1))
@@ -34,7 +30,6 @@ def test_merge_heads_inverts_split_heads(solution) -> None:
     assert_tensor_close(solution.merge_heads(solution.split_heads(x, 3)), x, "merge_heads(split_heads(x, 3))")
 
 
-@pytest.mark.hint("Check that the width divides evenly by the number of heads, with an assertion that says so.")
 def test_split_heads_rejects_uneven_width(solution) -> None:
     with pytest.raises(AssertionError):
         solution.split_heads(torch.zeros(1, 2, 10), 3)
@@ -56,7 +51,6 @@ def weights(width: int, seed: int):
     return [torch.randn(width, width, generator=g) / width**0.5 for _ in range(4)]
 
 
-@pytest.mark.hint("Project with x @ w.T (like nn.Linear), split into heads, attend per head, merge, then apply w_o.")
 @pytest.mark.parametrize("n_heads", [1, 2, 4])
 def test_matches_torch_multihead_attention(solution, n_heads: int) -> None:
     x = torch.randn(2, 6, 16, generator=torch.Generator().manual_seed(2))
@@ -65,7 +59,6 @@ def test_matches_torch_multihead_attention(solution, n_heads: int) -> None:
                         f"multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads={n_heads})", atol=1e-4)
 
 
-@pytest.mark.hint("Pass the mask to every head's attention: the same (T, T) mask applies to all heads.")
 def test_causal_mask_is_applied_to_every_head(solution) -> None:
     x = torch.randn(1, 5, 8, generator=torch.Generator().manual_seed(4))
     w = weights(8, seed=5)
@@ -74,7 +67,6 @@ def test_causal_mask_is_applied_to_every_head(solution) -> None:
                         "multi_head_attention(x, ..., n_heads=2, mask=tril)", atol=1e-4)
 
 
-@pytest.mark.hint("Apply the output projection w_o after merging the heads (x @ w_o.T).")
 def test_output_projection_is_applied(solution) -> None:
     x = torch.randn(1, 4, 8, generator=torch.Generator().manual_seed(6))
     w_q, w_k, w_v, _ = weights(8, seed=7)

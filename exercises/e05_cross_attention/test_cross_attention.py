@@ -24,16 +24,12 @@ def real_tokens(lengths: list[int], max_len: int) -> torch.Tensor:
     return pad_sequence(rows, batch_first=True, padding_value=False)[:-1]  # drop the full-length helper row
 
 
-@pytest.mark.hint("padding_mask(lengths, max_len) is (B, max_len) of torch.bool, True where the token is real: "
-                  "sequence b has real tokens at positions 0 .. lengths[b] - 1 and padding after them.")
 def test_padding_mask_matches_pad_sequence(solution) -> None:
     lengths = [3, 1, 5, 0]
     assert_mask_equal(solution.padding_mask(torch.tensor(lengths), 5), real_tokens(lengths, 5),
                       "padding_mask(tensor([3, 1, 5, 0]), 5)")
 
 
-@pytest.mark.hint("Off by one? Position j is real iff j < lengths[b], strictly: a sequence of length 2 has "
-                  "tokens 0 and 1, and position 2 is already padding.")
 def test_padding_mask_counts_real_tokens(solution) -> None:
     lengths = torch.tensor([2, 6, 0, 3])
     mask = solution.padding_mask(lengths, 6)
@@ -45,16 +41,12 @@ def test_padding_mask_counts_real_tokens(solution) -> None:
         f"padding_mask(tensor([2, 6, 0, 3]), 6) marks {counts.tolist()} real tokens per row, expected {lengths.tolist()}")
 
 
-@pytest.mark.hint("padding_mask must raise ValueError when a length is negative or longer than max_len.")
 @pytest.mark.parametrize("lengths", [[2, 7], [-1, 3]])
 def test_padding_mask_rejects_bad_lengths(solution, lengths: list[int]) -> None:
     with pytest.raises(ValueError):
         solution.padding_mask(torch.tensor(lengths), 6)
 
 
-@pytest.mark.hint("cross_attention_mask returns (B, dec_len, enc_len): decoder query i of sequence b sees "
-                  "encoder key j iff j < encoder_lengths[b]. padding_mask(encoder_lengths, enc_len) gives one "
-                  "row per sequence; repeat it for every decoder position.")
 @pytest.mark.parametrize(("decoder_lengths", "encoder_lengths", "dec_len", "enc_len"),
                          [([4, 2, 3], [2, 5, 3], 4, 5), ([1], [1], 1, 3), ([3, 6], [7, 4], 6, 7)])
 def test_cross_mask_matches_flex_rule(solution, decoder_lengths, encoder_lengths, dec_len: int, enc_len: int) -> None:
@@ -64,24 +56,18 @@ def test_cross_mask_matches_flex_rule(solution, decoder_lengths, encoder_lengths
     assert_mask_equal(solution.cross_attention_mask(torch.tensor(decoder_lengths), enc, dec_len, enc_len), expected, call)
 
 
-@pytest.mark.hint("Cross-attention is not causal: the whole source is known before decoding starts, so even "
-                  "decoder position 0 sees every real encoder token. Do not combine it with a causal mask.")
 def test_cross_attention_is_not_causal(solution) -> None:
     mask = solution.cross_attention_mask(torch.tensor([4]), torch.tensor([5]), 4, 5)
     assert_mask_equal(mask, torch.ones(1, 4, 5, dtype=torch.bool),
                       "cross_attention_mask(tensor([4]), tensor([5]), 4, 5) (no padding anywhere)")
 
 
-@pytest.mark.hint("The keys and values come from the encoder, so encoder_lengths decides which columns are "
-                  "padding. decoder_lengths only says which rows (queries) are padding.")
 def test_keys_follow_encoder_lengths(solution) -> None:
     mask = solution.cross_attention_mask(torch.tensor([3, 1]), torch.tensor([2, 6]), 3, 6)
     expected = torch.stack([real_tokens([2, 6], 6)] * 3, dim=1)  # (B, L, S): each row repeats its source's padding
     assert_mask_equal(mask, expected, "cross_attention_mask(tensor([3, 1]), tensor([2, 6]), 3, 6)")
 
 
-@pytest.mark.hint("Padded decoder rows must not be fully masked: a row with no visible key makes the softmax "
-                  "0/0 = NaN. Give them the same row as the real decoder positions (the real source tokens).")
 def test_padded_decoder_rows_see_the_source(solution) -> None:
     mask = solution.cross_attention_mask(torch.tensor([1, 3]), torch.tensor([4, 2]), 3, 4)
     assert_mask_equal(mask[0, 1:], real_tokens([4, 4], 4), "cross_attention_mask(...)[0, 1:] (padded decoder rows)")
@@ -91,8 +77,6 @@ def test_padded_decoder_rows_see_the_source(solution) -> None:
     assert torch.isfinite(out).all(), "attention under cross_attention_mask(...) produced NaN in a padded decoder row"
 
 
-@pytest.mark.hint("Padded encoder positions must be invisible to every decoder query: replacing their keys and "
-                  "values with junk must not change any real decoder output.")
 def test_junk_in_encoder_padding_does_not_change_outputs(solution) -> None:
     decoder_lengths, encoder_lengths = torch.tensor([4, 2]), torch.tensor([3, 6])
     mask = solution.cross_attention_mask(decoder_lengths, encoder_lengths, 4, 6)

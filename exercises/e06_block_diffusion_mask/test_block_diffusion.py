@@ -32,8 +32,6 @@ def half(mask, rows: str, cols: str, n: int):
     return mask[pick[rows], pick[cols]]
 
 
-@pytest.mark.hint("Number the blocks inside each half: token p of x_0 (row or column n + p) is in block "
-                  "p // block_size, like token p of x_t. Compare your output with the 8 x 8 matrix in the test.")
 def test_small_case_written_out(solution) -> None:
     # n = 4, block_size = 2. Rows x_t0..x_t3, then x_00..x_03; the same order for the columns.
     #                         x_t        | x_0
@@ -48,8 +46,6 @@ def test_small_case_written_out(solution) -> None:
     assert_mask_equal(solution.block_diffusion_mask(4, 2), expected, "block_diffusion_mask(4, 2)")
 
 
-@pytest.mark.hint("Query q may see key k iff (same half and same block) or (q in x_t, k in x_0, block(k) < block(q)) "
-                  "or (q and k in x_0, block(k) <= block(q)), where a position's block is (position mod n) // block_size.")
 @pytest.mark.parametrize(("n", "block_size"), [(4, 1), (6, 2), (6, 3), (8, 4), (8, 8)])
 def test_matches_flex_rule(solution, n: int, block_size: int) -> None:
     def rule(b, h, q, kv):
@@ -65,45 +61,35 @@ def test_matches_flex_rule(solution, n: int, block_size: int) -> None:
     assert_mask_equal(solution.block_diffusion_mask(n, block_size), expected, f"block_diffusion_mask({n}, {block_size})")
 
 
-@pytest.mark.hint("x_0 never attends to x_t: the clean tokens are what the noisy ones are conditioned on, and "
-                  "they must not depend on the noise. The bottom-left quarter (clean queries, noisy keys) is all False.")
 def test_clean_half_never_sees_noisy_half(solution) -> None:
     mask = solution.block_diffusion_mask(6, 2)
     assert_mask_equal(half(mask, "0", "t", 6), torch.zeros(6, 6, dtype=torch.bool),
                       "block_diffusion_mask(6, 2)[6:, :6] (x_0 queries, x_t keys)")
 
 
-@pytest.mark.hint("A noisy block sees the clean blocks strictly before it, never its own clean block: that block is "
-                  "the answer it must predict. Use block(k) < block(q), not <=.")
 def test_noisy_block_sees_only_strictly_earlier_clean_blocks(solution) -> None:
     mask = solution.block_diffusion_mask(6, 2)
     expected = blocks(tril(3, diagonal=-1), 2)  # strictly block-lower-triangular
     assert_mask_equal(half(mask, "t", "0", 6), expected, "block_diffusion_mask(6, 2)[:6, 6:] (x_t queries, x_0 keys)")
 
 
-@pytest.mark.hint("The clean half is block-causal, not token-causal: inside a clean block the tokens see each "
-                  "other both ways. Compare block numbers, block(k) <= block(q), not positions.")
 def test_clean_half_is_block_causal(solution) -> None:
     mask = solution.block_diffusion_mask(6, 3)
     expected = blocks(tril(2), 3)
     assert_mask_equal(half(mask, "0", "0", 6), expected, "block_diffusion_mask(6, 3)[6:, 6:] (x_0 queries, x_0 keys)")
 
 
-@pytest.mark.hint("Inside x_t, a token sees exactly its own noisy block (both ways) and no other noisy block.")
 def test_noisy_half_is_block_diagonal(solution) -> None:
     mask = solution.block_diffusion_mask(6, 2)
     expected = blocks(torch.eye(3, dtype=torch.bool), 2)
     assert_mask_equal(half(mask, "t", "t", 6), expected, "block_diffusion_mask(6, 2)[:6, :6] (x_t queries, x_t keys)")
 
 
-@pytest.mark.hint("With block_size = 1 every block is one token, and the clean half must be exactly the causal "
-                  "mask torch.tril(ones(n, n)): BD3-LM then reduces to an autoregressive model.")
 def test_block_size_one_recovers_autoregression(solution) -> None:
     mask = solution.block_diffusion_mask(5, 1)
     assert_mask_equal(half(mask, "0", "0", 5), tril(5), "block_diffusion_mask(5, 1)[5:, 5:] (x_0 queries, x_0 keys)")
 
 
-@pytest.mark.hint("Raise ValueError when block_size does not divide seq_len (the last block would be cut short).")
 @pytest.mark.parametrize(("n", "block_size"), [(6, 4), (5, 2)])
 def test_rejects_block_size_that_does_not_divide(solution, n: int, block_size: int) -> None:
     with pytest.raises(ValueError):

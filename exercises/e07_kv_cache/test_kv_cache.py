@@ -53,8 +53,6 @@ def decode_in_steps(solution, q, k, v, steps: list[int], kind: str):
 # --- The growing cache -----------------------------------------------------------
 
 
-@pytest.mark.hint("update appends: the second call must return the first call's keys followed by the new ones, "
-                  "not only the new ones. Concatenate the stored tensor with the new one and store the result.")
 def test_update_returns_everything_cached_so_far(solution) -> None:
     cache = solution.KVCache()
     seen_k, seen_v = [], []
@@ -67,8 +65,6 @@ def test_update_returns_everything_cached_so_far(solution) -> None:
         assert_tensor_close(values, torch.cat(seen_v, dim=2), call + " values")
 
 
-@pytest.mark.hint("Keys are (B, kv_heads, T, head_dim): the sequence axis is dim=2 (or -2). Concatenating on dim=1 "
-                  "adds heads instead of positions; after updates of 3, 1 and 2 positions the cache holds 6.")
 def test_update_concatenates_along_the_sequence_axis(solution) -> None:
     cache = solution.KVCache()
     total = 0
@@ -86,8 +82,6 @@ def test_update_concatenates_along_the_sequence_axis(solution) -> None:
 # --- The static cache --------------------------------------------------------------
 
 
-@pytest.mark.hint("After writing T_new positions at self.pos, move self.pos forward by T_new and return "
-                  "self.keys[:, :, :self.pos]; if pos stays put, every update overwrites position 0 again.")
 def test_static_cache_matches_concatenation(solution) -> None:
     cache = solution.StaticKVCache(B, H, 10, D)
     seen_k, seen_v = [], []
@@ -102,8 +96,6 @@ def test_static_cache_matches_concatenation(solution) -> None:
         assert cache.length == total, f"StaticKVCache.length is {cache.length} after {total} positions, expected {total}"
 
 
-@pytest.mark.hint("A static cache never reallocates: copy into the existing buffer with slice assignment, "
-                  "self.keys[:, :, start:end] = k, instead of building a new tensor with torch.cat.")
 def test_static_cache_writes_into_its_buffer(solution) -> None:
     cache = solution.StaticKVCache(B, H, 8, D)
     buffers = (cache.keys.data_ptr(), cache.values.data_ptr())
@@ -119,8 +111,6 @@ def test_static_cache_writes_into_its_buffer(solution) -> None:
     assert_tensor_close(cache.keys[:, :, :5], torch.cat([k1, k2], dim=2), "StaticKVCache.keys[:, :, :5] after updates of 3 and 2")
 
 
-@pytest.mark.hint("Before writing, check that self.pos + T_new <= max_len and raise ValueError when it is not "
-                  "(filling exactly to max_len is allowed). Check first, so that a refused update changes nothing.")
 def test_static_cache_raises_when_full(solution) -> None:
     cache = solution.StaticKVCache(B, H, 5, D)
     (k1, v1), (k2, v2), (k3, v3) = random_kv(3, 2, 1)
@@ -135,9 +125,6 @@ def test_static_cache_raises_when_full(solution) -> None:
 # --- Decoding with the cache ---------------------------------------------------------
 
 
-@pytest.mark.hint("The one new query is the LAST position, so it must see every cached key. PyTorch's is_causal=True "
-                  "aligns the causal triangle to the top-left corner: with 1 query and S keys it lets the query see "
-                  "key 0 only. Align it bottom-right: mask = torch.ones(T_new, S, dtype=torch.bool).tril(diagonal=S - T_new).")
 @pytest.mark.parametrize("kind", ["KVCache", "StaticKVCache"])
 def test_one_token_decoding_matches_full_causal_attention(solution, kind) -> None:
     q, k, v = random_qkv(7)
@@ -146,8 +133,6 @@ def test_one_token_decoding_matches_full_causal_attention(solution, kind) -> Non
                         f"attend_with_cache one token at a time with a {kind} (outputs stacked)")
 
 
-@pytest.mark.hint("A step of several tokens needs a causal mask among them: prompt token i must not see the prompt "
-                  "tokens after it. Build the (T_new, S) mask that is True where key j <= S - T_new + i.")
 @pytest.mark.parametrize("kind", ["KVCache", "StaticKVCache"])
 def test_prefill_then_decode_matches_full_causal_attention(solution, kind) -> None:
     q, k, v = random_qkv(8, seed=1)
@@ -156,8 +141,6 @@ def test_prefill_then_decode_matches_full_causal_attention(solution, kind) -> No
                         f"attend_with_cache on a 5-token prompt, then 3 single tokens, with a {kind}")
 
 
-@pytest.mark.hint("With 4 positions cached and 3 new queries, the new query i sits at position 4 + i: it sees keys "
-                  "0 .. 4 + i. That is torch.nn.attention.bias.causal_lower_right(3, 7), the bottom-right triangle.")
 def test_chunk_after_cache_uses_bottom_right_alignment(solution) -> None:
     q, k, v = random_qkv(7, seed=2)
     cache = solution.KVCache()
@@ -167,8 +150,6 @@ def test_chunk_after_cache_uses_bottom_right_alignment(solution) -> None:
     assert_tensor_close(out, expected, "attend_with_cache(3 new positions after 4 cached)")
 
 
-@pytest.mark.hint("Causal means a token never sees the future: changing positions 5..7 must leave the outputs "
-                  "of positions 0..4 exactly as they were. Mask out every key after the query's own position.")
 def test_future_tokens_never_change_past_outputs(solution) -> None:
     q, k, v = random_qkv(8, seed=3)
     g = torch.Generator().manual_seed(4)

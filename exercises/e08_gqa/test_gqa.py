@@ -22,8 +22,6 @@ def random_qkv(n_heads: int, n_kv_heads: int, B: int = 2, T: int = 5, S: int = 6
             torch.randn(B, n_kv_heads, S, D, generator=g))
 
 
-@pytest.mark.hint("Repeat along dim=1, the heads axis: (B, kv_heads, T, D) becomes (B, kv_heads * groups, T, D). "
-                  "The sequence length T and the head size D must not change.")
 def test_repeat_kv_keeps_the_sequence_length(solution) -> None:
     x = torch.randn(2, 3, 5, 4, generator=torch.Generator().manual_seed(0))
     out = solution.repeat_kv(x, 2)
@@ -32,8 +30,6 @@ def test_repeat_kv_keeps_the_sequence_length(solution) -> None:
     )
 
 
-@pytest.mark.hint("Copies of one KV head must sit next to each other: heads 0 0 1 1 2 2, not 0 1 2 0 1 2. "
-                  "x.repeat(1, groups, 1, 1) tiles the whole block; x.repeat_interleave(groups, dim=1) repeats each head.")
 @pytest.mark.parametrize("groups", [1, 2, 4])
 def test_repeat_kv_puts_copies_of_a_head_side_by_side(solution, groups) -> None:
     # KV head j holds the constant j, so each output head shows which KV head it came from.
@@ -43,9 +39,6 @@ def test_repeat_kv_puts_copies_of_a_head_side_by_side(solution, groups) -> None:
     assert_tensor_close(out, expected, f"repeat_kv(x with KV head j filled with j, groups={groups})")
 
 
-@pytest.mark.hint("Query head h belongs to group h // groups: with 8 query heads and 2 KV heads, heads 0-3 read KV "
-                  "head 0 and heads 4-7 read KV head 1. Tiling with .repeat(1, groups, 1, 1) gives 0 1 0 1 ...; "
-                  "repeat_interleave(groups, dim=1) gives the right order 0 0 0 0 1 1 1 1.")
 def test_query_head_h_reads_kv_head_h_div_groups(solution) -> None:
     q, k, _ = random_qkv(8, 2)
     # Every value of KV head j is j: attention weights sum to one, so query head h returns exactly its KV head's index.
@@ -55,8 +48,6 @@ def test_query_head_h_reads_kv_head_h_div_groups(solution) -> None:
     assert_tensor_close(out, expected, "grouped_query_attention(8 query heads, 2 KV heads, v of KV head j = j)")
 
 
-@pytest.mark.hint("groups is the number of query heads per KV head: n_heads // n_kv_heads (8 // 2 = 4 here), "
-                  "not n_kv_heads // n_heads. Repeat k and v by groups, then attend with the mask.")
 def test_matches_pytorch_enable_gqa(solution) -> None:
     q, k, v = random_qkv(8, 2, seed=1)
     g = torch.Generator().manual_seed(2)
@@ -67,8 +58,6 @@ def test_matches_pytorch_enable_gqa(solution) -> None:
                         "grouped_query_attention(8 query heads, 2 KV heads, mask of shape (5, 6))")
 
 
-@pytest.mark.hint("Multi-query attention is the case n_kv_heads = 1: the single KV head serves all query heads, "
-                  "so groups = n_heads.")
 def test_multi_query_attention(solution) -> None:
     q, k, v = random_qkv(4, 1, seed=3)
     mask = torch.ones(5, 6, dtype=torch.bool).tril(diagonal=1)
@@ -77,8 +66,6 @@ def test_multi_query_attention(solution) -> None:
                         "grouped_query_attention(4 query heads, 1 KV head)")
 
 
-@pytest.mark.hint("When n_kv_heads == n_heads, groups is 1 and nothing is shared: the result is plain multi-head "
-                  "attention, F.scaled_dot_product_attention(q, k, v, attn_mask=mask).")
 def test_multi_head_attention_when_head_counts_match(solution) -> None:
     q, k, v = random_qkv(4, 4, seed=4)
     mask = torch.ones(5, 6, dtype=torch.bool).tril(diagonal=1)
@@ -87,8 +74,6 @@ def test_multi_head_attention_when_head_counts_match(solution) -> None:
                         "grouped_query_attention(4 query heads, 4 KV heads)")
 
 
-@pytest.mark.hint("Check n_heads % n_kv_heads == 0 first, with an assert and a message: 6 query heads cannot be "
-                  "split evenly among 4 KV heads, and integer division would silently give groups = 1.")
 def test_rejects_head_counts_that_do_not_divide(solution) -> None:
     q, k, v = random_qkv(6, 4, seed=5)
     with pytest.raises((AssertionError, ValueError)):

@@ -54,10 +54,6 @@ def call_text(name: str, tokens: int, **extra) -> str:
     return f"kv_cache_bytes({layers}, {kv_heads}, {head_dim}, tokens={tokens}{', ' + args if args else ''})  # {name}"
 
 
-@pytest.mark.hint(
-    "Each token stores a key AND a value, per layer and per KV head: "
-    "2 x layers x kv_heads x head_dim numbers, 2 bytes each at 16 bits (GPT-2 small: 36 KiB per token)."
-)
 @pytest.mark.parametrize(("name", "kib"), [
     ("gpt2-small", 36), ("llama-2-7b", 512), ("llama-3-8b", 128), ("mqa-8b-shape", 16), ("llama-3-70b", 320),
 ])
@@ -66,7 +62,6 @@ def test_one_token_stores_k_and_v_in_every_layer(solution, name: str, kib: int) 
     check_equal(got, kib * KIB, call_text(name, 1))
 
 
-@pytest.mark.hint("The cache holds every past token: multiply the per-token size by tokens (and by batch).")
 @pytest.mark.parametrize(("name", "tokens", "gib"), [
     ("gpt2-small", K8, 0.28125), ("gpt2-small", K128, 4.5),
     ("llama-2-7b", K8, 4), ("llama-2-7b", K128, 64),
@@ -80,15 +75,11 @@ def test_cache_grows_with_the_context(solution, name: str, tokens: int, gib: flo
     check_equal(got, int(gib * GIB), call_text(name, tokens))
 
 
-@pytest.mark.hint("Every sequence of the batch has its own cache: multiply by batch.")
 def test_each_sequence_in_the_batch_has_its_own_cache(solution) -> None:
     got = solution.kv_cache_bytes(*MODELS["llama-3-8b"], tokens=K8, batch=4)
     check_equal(got, 4 * GIB, call_text("llama-3-8b", K8, batch=4))
 
 
-@pytest.mark.hint(
-    "bits counts bits, not bytes: one number takes bits / 8 bytes (16-bit: 2 bytes, int8: 1 byte, int4: half a byte)."
-)
 @pytest.mark.parametrize(("name", "bits", "gib"), [
     ("gpt2-small", 8, 2.25), ("gpt2-small", 4, 1.125),
     ("llama-2-7b", 8, 32), ("llama-2-7b", 4, 16),
@@ -101,7 +92,6 @@ def test_bits_are_bits_not_bytes(solution, name: str, bits: int, gib: float) -> 
     check_equal(got, int(gib * GIB), call_text(name, K128, bits=bits))
 
 
-@pytest.mark.hint("Return an int: count the bits with integers, then divide by 8 with // (not /).")
 @pytest.mark.parametrize("bits", [16, 8, 4])
 def test_returns_an_exact_int(solution, bits: int) -> None:
     got = solution.kv_cache_bytes(2, 1, 4, tokens=3, bits=bits)  # 2 x 2 x 1 x 4 x 3 = 48 numbers
@@ -110,10 +100,6 @@ def test_returns_an_exact_int(solution, bits: int) -> None:
     check_equal(got, 48 * bits // 8, call)
 
 
-@pytest.mark.hint(
-    "With a sliding window, only the last `window` tokens are kept: use min(tokens, window) tokens "
-    "(Mistral 7B, window 4096: 0.5 GiB at 8k and at 128k)."
-)
 @pytest.mark.parametrize(("tokens", "bits", "expected"), [
     (2000, 16, 2000 * 128 * KIB),  # shorter than the window: nothing dropped yet
     (4096, 16, GIB // 2),
@@ -127,10 +113,6 @@ def test_sliding_window_caps_the_cache(solution, tokens: int, bits: int, expecte
     check_equal(got, expected, f"kv_cache_bytes(32, 8, 128, tokens={tokens}, bits={bits}, window=4096)  # mistral-7b")
 
 
-@pytest.mark.hint(
-    "MLA caches ONE vector of latent_dim + rope_dim numbers per layer and token: no factor 2 for K and V, "
-    "no head count (DeepSeek-V3: 61 x 576 x 2 bytes = 70272 bytes per token)."
-)
 @pytest.mark.parametrize(("tokens", "bits", "batch", "expected"), [
     (1, 16, 1, 70272),
     (K8, 16, 1, 575668224),  # 70272 x 8192, about 0.536 GiB
@@ -143,7 +125,6 @@ def test_mla_caches_one_shared_latent(solution, tokens: int, bits: int, batch: i
     check_equal(got, expected, f"mla_cache_bytes(61, 512, 64, tokens={tokens}, batch={batch}, bits={bits})  # DeepSeek-V3")
 
 
-@pytest.mark.hint("A GiB is 2**30 = 1073741824 bytes (binary), not 10**9: divide by 2**30.")
 @pytest.mark.parametrize(("nbytes", "gib"), [
     (2**30, 1.0),
     (301989888, 0.28125),  # GPT-2 small at 8k tokens
@@ -155,7 +136,6 @@ def test_to_gib_uses_binary_units(solution, nbytes: int, gib: float) -> None:
     assert got == pytest.approx(gib, rel=1e-12), f"to_gib({nbytes}) returned {got!r}, expected {gib!r}"
 
 
-@pytest.mark.hint("A GB is 10**9 bytes (decimal): divide by 10**9.")
 @pytest.mark.parametrize(("nbytes", "gb"), [(10**9, 1.0), (2**30, 1.073741824), (13107200000, 13.1072)])
 def test_to_gb_uses_decimal_units(solution, nbytes: int, gb: float) -> None:
     got = solution.to_gb(nbytes)

@@ -42,10 +42,6 @@ def check_fraction(value: float, expected: float, tolerance: float, what: str, c
     )
 
 
-@pytest.mark.hint(
-    "Choose each position independently with probability p: torch.rand(tokens.shape, generator=generator) < p. "
-    "The tests read the chosen positions off the labels (label != -100)."
-)
 @pytest.mark.parametrize("p", [0.15, 0.3])
 def test_chooses_about_p_of_the_positions(solution, p: float) -> None:
     tokens = sample_tokens()
@@ -54,10 +50,6 @@ def test_chooses_about_p_of_the_positions(solution, p: float) -> None:
     check_fraction(chosen.double().mean().item(), p, 0.005, "the fraction of chosen positions (label != -100)", call)
 
 
-@pytest.mark.hint(
-    "labels hold the original token at the chosen positions and -100 everywhere else, so that cross_entropy "
-    "ignores the positions that were not chosen: the loss is not taken over every token."
-)
 def test_labels_hold_the_original_only_where_chosen(solution) -> None:
     tokens = sample_tokens()
     inputs, labels, call = corrupt(solution, tokens)
@@ -75,10 +67,6 @@ def test_labels_hold_the_original_only_where_chosen(solution) -> None:
     )
 
 
-@pytest.mark.hint(
-    "Only chosen positions may change: combine the 80/10/10 draw with the chosen mask (& chosen), "
-    "otherwise tokens that carry no label get corrupted too."
-)
 def test_unchosen_positions_keep_their_tokens(solution) -> None:
     tokens = sample_tokens()
     inputs, labels, call = corrupt(solution, tokens)
@@ -89,7 +77,6 @@ def test_unchosen_positions_keep_their_tokens(solution) -> None:
     )
 
 
-@pytest.mark.hint("Not every chosen position becomes [MASK]: only 80% of them do (one uniform draw per position, < 0.8).")
 def test_most_chosen_positions_become_mask(solution) -> None:
     tokens = sample_tokens()
     inputs, labels, call = corrupt(solution, tokens)
@@ -98,11 +85,6 @@ def test_most_chosen_positions_become_mask(solution) -> None:
     check_fraction(masked, 0.8, 0.015, "the fraction of chosen positions that hold mask_id", call)
 
 
-@pytest.mark.hint(
-    "Of ALL chosen positions, 10% get a random id and 10% keep their own token (with one uniform u per position: "
-    "0.8 <= u < 0.9 random, u >= 0.9 unchanged; a 0.1 chance on the leftover 20% would give only 2% random). "
-    "The unchanged ones still carry their label."
-)
 def test_the_rest_split_between_random_and_unchanged(solution) -> None:
     tokens = sample_tokens()
     inputs, labels, call = corrupt(solution, tokens)
@@ -115,9 +97,6 @@ def test_the_rest_split_between_random_and_unchanged(solution) -> None:
                    "the fraction of chosen positions that got another, random token", call)
 
 
-@pytest.mark.hint(
-    "Draw the random ids uniformly over the whole vocabulary: torch.randint(vocab_size, tokens.shape, generator=generator)."
-)
 def test_random_replacements_are_uniform_over_the_vocab(solution) -> None:
     vocab, mask_id, same = 50, 0, 7
     tokens = torch.full((400, 500), same)  # every token is 7: anything else but [MASK] is a random draw
@@ -134,10 +113,6 @@ def test_random_replacements_are_uniform_over_the_vocab(solution) -> None:
     check_fraction(drawn.double().mean().item(), mean, 1.5, "the mean of the random replacement ids", call)
 
 
-@pytest.mark.hint(
-    "Special positions ([CLS], [SEP], padding: special_mask True) are never chosen: no label, no change. "
-    "Remove them from the chosen mask with & ~special_mask."
-)
 def test_special_tokens_are_never_chosen(solution) -> None:
     tokens = sample_tokens()
     special = torch.zeros(SHAPE, dtype=torch.bool)
@@ -153,10 +128,6 @@ def test_special_tokens_are_never_chosen(solution) -> None:
     check_fraction(chosen_ordinary, 0.15, 0.006, "the fraction of ordinary (non-special) positions chosen", call)
 
 
-@pytest.mark.hint(
-    "Take all randomness from the generator argument (generator=generator in torch.rand and torch.randint): "
-    "the same seed must give the same corruption."
-)
 def test_same_seed_gives_same_corruption(solution) -> None:
     tokens = sample_tokens((8, 64))
     first_inputs, first_labels, call = corrupt(solution, tokens, seed=5)
@@ -169,7 +140,6 @@ def test_same_seed_gives_same_corruption(solution) -> None:
     assert not torch.equal(first_inputs, other_inputs), f"{call} gave the same result for seeds 5 and 6"
 
 
-@pytest.mark.hint("Return tensors of the same shape and dtype as tokens (build them with torch.where or clone, not new float tensors).")
 @pytest.mark.parametrize(("shape", "dtype"), [((64,), torch.long), ((4, 32), torch.int32), ((2, 3, 16), torch.long)])
 def test_keeps_shape_and_dtype(solution, shape, dtype) -> None:
     tokens = sample_tokens(shape, dtype=dtype)
@@ -179,7 +149,6 @@ def test_keeps_shape_and_dtype(solution, shape, dtype) -> None:
     )
 
 
-@pytest.mark.hint("p is a probability per position: p = 0 chooses nothing (labels all -100), p = 1 chooses every position.")
 def test_p_zero_and_one(solution) -> None:
     tokens = sample_tokens((16, 64))
     inputs, labels, call = corrupt(solution, tokens, p=0.0)

@@ -65,10 +65,6 @@ SPAN_SETS = [
 ]
 
 
-@pytest.mark.hint(
-    "Follow Figure 2 of the T5 paper: 'Thank you <X> me to your party <Y> week .' as inputs and "
-    "'<X> for inviting <Y> last <Z>' as targets."
-)
 def test_paper_example(solution) -> None:
     tokens = ids("Thank you for inviting me to your party last week .")
     inputs, targets, call = corrupt(solution, tokens, [(2, 2), (8, 1)])
@@ -78,10 +74,6 @@ def test_paper_example(solution) -> None:
     assert torch.equal(targets, expected_targets), f"{call}: targets are '{words(targets)}', expected '{words(expected_targets)}'"
 
 
-@pytest.mark.hint(
-    "Each span is REMOVED from the inputs and replaced by a single sentinel: its tokens go to the targets only, "
-    "so len(inputs) = len(tokens) - noise tokens + number of spans."
-)
 @pytest.mark.parametrize("spans", SPAN_SETS)
 def test_span_tokens_leave_the_inputs(solution, spans) -> None:
     inputs, _, call = corrupt(solution, SEQUENCE, spans)
@@ -93,10 +85,6 @@ def test_span_tokens_leave_the_inputs(solution, spans) -> None:
     assert not leaked, f"{call}: inputs {inputs.tolist()} still contain span tokens {leaked}"
 
 
-@pytest.mark.hint(
-    "Span i is replaced by sentinel_ids[i]: a different sentinel for every span, taken from the list in order "
-    "(T5's ids count down, 32099, 32098, ...: do not add i to the first id)."
-)
 @pytest.mark.parametrize("spans", SPAN_SETS)
 def test_each_span_gets_its_own_sentinel(solution, spans) -> None:
     inputs, targets, call = corrupt(solution, SEQUENCE, spans)
@@ -107,10 +95,6 @@ def test_each_span_gets_its_own_sentinel(solution, spans) -> None:
     assert in_targets[:n] == SENTINELS[:n], f"{call}: sentinels in targets are {in_targets}, expected {SENTINELS[:n + 1]}"
 
 
-@pytest.mark.hint(
-    "Close the targets with one more sentinel, sentinel_ids[len(spans)]: "
-    "len(targets) = noise tokens + number of spans + 1."
-)
 @pytest.mark.parametrize("spans", [[], *SPAN_SETS])
 def test_targets_end_with_the_next_sentinel(solution, spans) -> None:
     _, targets, call = corrupt(solution, SEQUENCE, spans)
@@ -122,10 +106,6 @@ def test_targets_end_with_the_next_sentinel(solution, spans) -> None:
     )
 
 
-@pytest.mark.hint(
-    "Targets list, for each span in order, its sentinel followed by the span's tokens; the inputs keep every "
-    "other token in its place. Putting the targets' tokens back at the sentinels must rebuild the original."
-)
 @pytest.mark.parametrize("seed", range(6))
 def test_original_can_be_rebuilt(solution, seed: int) -> None:
     g = torch.Generator().manual_seed(seed)
@@ -143,7 +123,6 @@ def test_original_can_be_rebuilt(solution, seed: int) -> None:
     assert got == tokens.tolist(), f"{call}: rebuilt {got}, expected the original {tokens.tolist()}"
 
 
-@pytest.mark.hint("Keep the dtype of tokens for inputs and targets, sentinels included (torch.tensor(..., dtype=tokens.dtype)).")
 def test_keeps_dtype(solution) -> None:
     tokens = SEQUENCE.to(torch.int32)
     inputs, targets, call = corrupt(solution, tokens, [(2, 3), (10, 2)])
@@ -164,10 +143,6 @@ def draw(solution, length, density, mean, seed):
     return spans, call
 
 
-@pytest.mark.hint(
-    "Return (start, length) pairs sorted by start, each length >= 1, each span ending before the next one "
-    "starts, all inside [0, length)."
-)
 @pytest.mark.parametrize("config", CONFIGS)
 def test_random_spans_are_sorted_disjoint_inside(solution, config) -> None:
     length = config[0]
@@ -183,10 +158,6 @@ def test_random_spans_are_sorted_disjoint_inside(solution, config) -> None:
             end = start + size
 
 
-@pytest.mark.hint(
-    "noise_density is the share of tokens to corrupt: round(length * noise_density) noise tokens in all "
-    "(at least 1), not a per-position chance of starting a span."
-)
 @pytest.mark.parametrize("config", CONFIGS)
 def test_random_spans_corrupt_the_asked_share(solution, config) -> None:
     length, density, _ = config
@@ -197,10 +168,6 @@ def test_random_spans_corrupt_the_asked_share(solution, config) -> None:
         assert abs(noise - wanted) <= 1, f"{call} returned {spans}: {noise} noise tokens, expected {wanted} +- 1"
 
 
-@pytest.mark.hint(
-    "Split the noise tokens into round(noise / mean_span_length) spans (at least 1), "
-    "so the spans have mean_span_length tokens on average."
-)
 @pytest.mark.parametrize("config", CONFIGS)
 def test_random_spans_split_into_the_asked_number(solution, config) -> None:
     length, density, mean = config
@@ -210,10 +177,6 @@ def test_random_spans_split_into_the_asked_number(solution, config) -> None:
         assert abs(len(spans) - wanted) <= 1, f"{call} returned {len(spans)} spans {spans}, expected {wanted} +- 1"
 
 
-@pytest.mark.hint(
-    "Place the spans at random, using only the generator argument: the same seed gives the same spans, "
-    "and over many seeds every part of the sequence gets corrupted about equally often."
-)
 def test_random_spans_move_with_the_seed(solution) -> None:
     length, seeds = 64, 300
     first, call = draw(solution, length, 0.15, 3, 0)

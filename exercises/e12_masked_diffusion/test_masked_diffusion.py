@@ -28,8 +28,6 @@ def clean_tokens(batch: int, length: int, seed: int = 0) -> torch.Tensor:
 # --- sample_times ------------------------------------------------------------------
 
 
-@pytest.mark.hint("sample_times: draw u = torch.rand(batch, generator=generator) and return (1 - eps) * u + eps: "
-                  "every t lies in [eps, 1], never below eps.")
 @pytest.mark.parametrize("eps", [1e-3, 0.5])
 def test_sample_times_lie_in_eps_to_one(solution, eps) -> None:
     t = solution.sample_times(100_000, torch.Generator().manual_seed(0), eps=eps)
@@ -45,8 +43,6 @@ def test_sample_times_lie_in_eps_to_one(solution, eps) -> None:
     )
 
 
-@pytest.mark.hint("Draw the random numbers from the generator you are given (torch.rand(..., generator=generator)), "
-                  "so that the same seed gives the same times.")
 def test_sample_times_follow_the_generator(solution) -> None:
     a = solution.sample_times(8, torch.Generator().manual_seed(3))
     b = solution.sample_times(8, torch.Generator().manual_seed(3))
@@ -58,8 +54,6 @@ def test_sample_times_follow_the_generator(solution) -> None:
 # --- forward_mask ------------------------------------------------------------------
 
 
-@pytest.mark.hint("forward_mask: each row b is masked with its own probability t[b]. Compare torch.rand(x0.shape) "
-                  "with t[:, None] (shape (B, 1)), not with one number for the whole batch.")
 def test_masked_fraction_follows_each_rows_t(solution) -> None:
     x0 = clean_tokens(3, 20_000)
     t = torch.tensor([0.1, 0.5, 0.9])
@@ -73,8 +67,6 @@ def test_masked_fraction_follows_each_rows_t(solution) -> None:
         )
 
 
-@pytest.mark.hint("A token is masked with probability exactly t: t = 0 must mask nothing and t = 1 everything. "
-                  "torch.rand is in [0, 1), so 'u < t' does both.")
 def test_t_zero_masks_nothing_and_t_one_masks_everything(solution) -> None:
     x0 = clean_tokens(2, 500)
     xt = solution.forward_mask(x0, torch.tensor([0.0, 1.0]), MASK, torch.Generator().manual_seed(1))
@@ -83,8 +75,6 @@ def test_t_zero_masks_nothing_and_t_one_masks_everything(solution) -> None:
     assert (xt[1] == MASK).all(), f"{call} left {(xt[1] != MASK).sum().item()} tokens of the row with t = 1 unmasked"
 
 
-@pytest.mark.hint("Positions that are not masked keep their clean token: torch.where(masked, mask_id, x0). "
-                  "Keep the dtype of x0 (long).")
 def test_unmasked_positions_keep_x0(solution) -> None:
     x0 = clean_tokens(4, 300, seed=2)
     t = torch.tensor([0.2, 0.4, 0.6, 0.8])
@@ -95,8 +85,6 @@ def test_unmasked_positions_keep_x0(solution) -> None:
     assert torch.equal(xt[kept], x0[kept]), f"{call} changed tokens that it did not mask"
 
 
-@pytest.mark.hint("Draw a fresh uniform number for every token of every row (torch.rand(x0.shape)): rows with the same t "
-                  "must get independent masks, not one shared pattern.")
 def test_rows_are_masked_independently(solution) -> None:
     x0 = clean_tokens(2, 20_000, seed=3)
     xt = solution.forward_mask(x0, torch.tensor([0.5, 0.5]), MASK, torch.Generator().manual_seed(3))
@@ -108,7 +96,6 @@ def test_rows_are_masked_independently(solution) -> None:
     )
 
 
-@pytest.mark.hint("Use the generator you are given for the random numbers: the same seed must give the same mask.")
 def test_forward_mask_follows_the_generator(solution) -> None:
     x0 = clean_tokens(2, 64, seed=4)
     t = torch.tensor([0.5, 0.5])
@@ -131,8 +118,6 @@ def small_case():
     return logits, x0, xt
 
 
-@pytest.mark.hint("Only masked positions (xt == mask_id) count, each divided by its row's t; the sum is divided by "
-                  "B * L, all positions, masked or not (not by the number of masked tokens).")
 def test_divides_by_batch_times_length(solution) -> None:
     logits, x0, xt = small_case()
     t = torch.tensor([0.5, 0.25])
@@ -143,8 +128,6 @@ def test_divides_by_batch_times_length(solution) -> None:
                         "masked_diffusion_loss(2x4 example, t=[0.5, 0.25])")
 
 
-@pytest.mark.hint("With every token masked and t = 1, the loss is the ordinary mean cross-entropy over all tokens. "
-                  "Return a 0-dim tensor.")
 def test_all_masked_at_t_one_is_mean_cross_entropy(solution) -> None:
     g = torch.Generator().manual_seed(1)
     logits = torch.randn(3, 5, VOCAB, generator=g)
@@ -155,8 +138,6 @@ def test_all_masked_at_t_one_is_mean_cross_entropy(solution) -> None:
                         "masked_diffusion_loss(all masked, t=1)")
 
 
-@pytest.mark.hint("Unmasked positions must not count: the model sees those tokens in its input. "
-                  "Select the masked positions (xt == mask_id) before summing the cross-entropy.")
 def test_ignores_logits_at_unmasked_positions(solution) -> None:
     logits, x0, xt = small_case()
     t = torch.tensor([0.5, 0.25])
@@ -168,8 +149,6 @@ def test_ignores_logits_at_unmasked_positions(solution) -> None:
     assert_tensor_close(after, before, "masked_diffusion_loss with other logits at the unmasked positions")
 
 
-@pytest.mark.hint("Weight each masked token's cross-entropy by 1 / t of its row (the ELBO weight of the linear schedule): "
-                  "halving every t must double the loss.")
 def test_halving_t_doubles_the_loss(solution) -> None:
     logits, x0, xt = small_case()
     t = torch.tensor([0.8, 0.6])
@@ -178,8 +157,6 @@ def test_halving_t_doubles_the_loss(solution) -> None:
                         "masked_diffusion_loss(..., t=[0.4, 0.3]) compared with twice the loss at t=[0.8, 0.6]")
 
 
-@pytest.mark.hint("Each row is weighted by its own t (t[:, None] against the (B, L) positions): the loss of a batch of "
-                  "two equal-length rows is the mean of the two rows' losses.")
 def test_each_row_uses_its_own_t(solution) -> None:
     logits, x0, xt = small_case()
     t = torch.tensor([0.9, 0.2])
@@ -188,7 +165,6 @@ def test_each_row_uses_its_own_t(solution) -> None:
                         "masked_diffusion_loss(2 rows, t=[0.9, 0.2]) compared with the mean of each row alone")
 
 
-@pytest.mark.hint("With no masked position, nothing is predicted: the loss is 0 (a sum over no tokens), not NaN.")
 def test_no_mask_gives_zero_loss(solution) -> None:
     logits, x0, _ = small_case()
     assert_tensor_close(solution.masked_diffusion_loss(logits, x0, x0.clone(), torch.tensor([0.5, 0.5]), 3),

@@ -42,8 +42,6 @@ def random_step_case(batch: int, length: int, vocab: int, seed: int, min_masks: 
 # --- remask_step ------------------------------------------------------------------
 
 
-@pytest.mark.hint("Confidence = the softmax probability of the argmax token; keep the k masked positions with the "
-                  "HIGHEST confidence (topk, largest=True) and leave the others masked.")
 def test_keeps_the_most_confident(solution) -> None:
     x = torch.tensor([[2, M, M, 1, M]])
     logits = torch.tensor([[
@@ -61,8 +59,6 @@ def test_keeps_the_most_confident(solution) -> None:
     )
 
 
-@pytest.mark.hint("Rank by the softmax probability of the argmax, not by the raw logit: a large logit shared by two "
-                  "tokens is less confident than a smaller one that stands alone.")
 def test_confidence_is_the_softmax_probability(solution) -> None:
     x = torch.tensor([[M, M]])
     logits = torch.tensor([[
@@ -77,8 +73,6 @@ def test_confidence_is_the_softmax_probability(solution) -> None:
     )
 
 
-@pytest.mark.hint("Tokens already unmasked (x != mask_id) are final: never replace them by a prediction. "
-                  "Combine with torch.where(unmask, prediction, x).")
 def test_unmasked_tokens_never_change(solution) -> None:
     x, logits = random_step_case(3, 16, 6, seed=0, min_masks=3)
     out = solution.remask_step(x, logits, M, 3)
@@ -88,8 +82,6 @@ def test_unmasked_tokens_never_change(solution) -> None:
     assert changed == 0, f"remask_step(x with {kept.sum().item()} unmasked tokens, k=3) changed {changed} of them"
 
 
-@pytest.mark.hint("Each row unmasks exactly k of its masked positions (rows choose independently: topk along dim=-1), "
-                  "each taking the argmax of its logits. Give unmasked positions confidence -inf so they are never picked.")
 def test_exactly_k_new_tokens_per_row(solution) -> None:
     x, logits = random_step_case(4, 20, 7, seed=1, min_masks=4)
     k = 4
@@ -105,8 +97,6 @@ def test_exactly_k_new_tokens_per_row(solution) -> None:
     assert torch.equal(out[new], argmax[new]), "remask_step put a token other than the argmax of the logits"
 
 
-@pytest.mark.hint("Within each row, every newly unmasked position must be at least as confident as every position "
-                  "left masked (confidence = softmax(logits).max(-1) at masked positions only).")
 def test_unmasks_the_most_confident_in_each_row(solution) -> None:
     x, logits = random_step_case(4, 20, 7, seed=2, min_masks=5)
     out = solution.remask_step(x, logits, M, 3)
@@ -122,8 +112,6 @@ def test_unmasks_the_most_confident_in_each_row(solution) -> None:
         )
 
 
-@pytest.mark.hint("Clip k to the number of masked positions of the row: when k is larger, unmask every masked "
-                  "position and touch nothing else (and do not crash when k > L).")
 @pytest.mark.parametrize("k", [4, 10])
 def test_k_larger_than_the_number_of_masks(solution, k) -> None:
     x = torch.tensor([[3, M, 1, M, 0], [M, 2, 2, 2, 1]])
@@ -173,8 +161,6 @@ def answer_masks(model: FakeModel, prompt_len: int) -> list[torch.Tensor]:
     return [x[0, prompt_len:] == MASK for x in model.inputs]
 
 
-@pytest.mark.hint("sample: start from torch.cat([prompt, full((B, answer_len), mask_id)], dim=1), call model_fn on the "
-                  "whole sequence once per step, and apply remask_step; the prompt never changes and no mask is left.")
 def test_sample_fills_every_mask_and_keeps_the_prompt(solution) -> None:
     prompt = prompt_tokens()
     model = FakeModel(increasing=True)
@@ -187,7 +173,6 @@ def test_sample_fills_every_mask_and_keeps_the_prompt(solution) -> None:
     assert all(x.shape == (2, 11) for x in model.inputs), f"{call} did not always give the model the whole sequence"
 
 
-@pytest.mark.hint("Each step unmasks answer_len // steps tokens: pass k = answer_len // steps to remask_step.")
 def test_each_step_unmasks_answer_len_over_steps_tokens(solution) -> None:
     model = FakeModel(increasing=True)
     solution.sample(model, prompt_tokens(), 12, 4, MASK)
@@ -198,8 +183,6 @@ def test_each_step_unmasks_answer_len_over_steps_tokens(solution) -> None:
     )
 
 
-@pytest.mark.hint("The sampler unmasks the most confident positions first: with a model more confident to the right, "
-                  "the answer fills in from its end; more confident to the left, from its start.")
 @pytest.mark.parametrize("increasing", [True, False], ids=["right_first", "left_first"])
 def test_most_confident_positions_are_unmasked_first(solution, increasing) -> None:
     model = FakeModel(increasing=increasing)
@@ -218,8 +201,6 @@ def test_most_confident_positions_are_unmasked_first(solution, increasing) -> No
         )
 
 
-@pytest.mark.hint("With block_len, only the current block may be unmasked: call remask_step on the slice "
-                  "x[:, start:end] of the current block (and its logits), and give each block steps // num_blocks steps.")
 def test_later_blocks_stay_masked_until_their_turn(solution) -> None:
     # The model prefers the right end, so a sampler that ignores the blocks unmasks block 2 first.
     model = FakeModel(increasing=True)
@@ -240,8 +221,6 @@ def test_later_blocks_stay_masked_until_their_turn(solution) -> None:
     assert not (out == MASK).any(), "sample(..., block_len=4) left masks in the answer"
 
 
-@pytest.mark.hint("Check the split before sampling: assert answer_len % steps == 0 (and that the blocks divide "
-                  "answer_len and the steps).")
 def test_uneven_split_is_rejected(solution) -> None:
     with pytest.raises((AssertionError, ValueError)):
         solution.sample(FakeModel(increasing=True), prompt_tokens(), 10, 3, MASK)

@@ -35,8 +35,6 @@ def low_rank(m: int, n: int, r: int, seed: int = 0) -> torch.Tensor:
 # --- attention_matrix -----------------------------------------------------------
 
 
-@pytest.mark.hint("attention_matrix(q, k, causal) must equal F.scaled_dot_product_attention(q, k, eye(n), is_causal=causal): "
-                  "divide the scores q @ k.T by sqrt(d), with d = q.shape[-1].")
 @pytest.mark.parametrize("causal", [False, True], ids=["bidirectional", "causal"])
 def test_matches_sdpa_with_identity_values(solution, causal) -> None:
     q, k = gaussian_qk(32, 8, seed=1)
@@ -45,8 +43,6 @@ def test_matches_sdpa_with_identity_values(solution, causal) -> None:
                         f"attention_matrix(q (32, 8), k (32, 8), causal={causal})", atol=1e-10, rtol=1e-8)
 
 
-@pytest.mark.hint("Each row is a softmax over the keys it may see, so it sums to 1. Apply the causal mask to the scores "
-                  "(masked_fill with -inf) BEFORE the softmax, not to the weights after it.")
 @pytest.mark.parametrize("causal", [False, True], ids=["bidirectional", "causal"])
 def test_rows_sum_to_one(solution, causal) -> None:
     q, k = gaussian_qk(24, 4, seed=2)
@@ -55,8 +51,6 @@ def test_rows_sum_to_one(solution, causal) -> None:
                         f"attention_matrix(q, k, causal={causal}).sum(dim=-1)", atol=1e-12)
 
 
-@pytest.mark.hint("Causal: token i sees tokens j <= i, itself included. Keep the diagonal (torch.tril, diagonal=0): "
-                  "the matrix is lower triangular with a positive diagonal.")
 def test_causal_is_lower_triangular_with_positive_diagonal(solution) -> None:
     q, k = gaussian_qk(16, 4, seed=3)
     a = solution.attention_matrix(q, k, True)
@@ -68,8 +62,6 @@ def test_causal_is_lower_triangular_with_positive_diagonal(solution) -> None:
     assert (diagonal > 0).all(), f"{call} has diagonal {diagonal.tolist()[:4]}..., expected every entry > 0"
 
 
-@pytest.mark.hint("A lower-triangular matrix with a positive diagonal has determinant = product of the diagonal > 0: "
-                  "the causal attention matrix is always full rank.")
 def test_causal_determinant_is_the_positive_product_of_the_diagonal(solution) -> None:
     q, k = gaussian_qk(64, 8, seed=4)
     a = solution.attention_matrix(q, k, True)
@@ -82,8 +74,6 @@ def test_causal_determinant_is_the_positive_product_of_the_diagonal(solution) ->
 # --- effective_rank -------------------------------------------------------------
 
 
-@pytest.mark.hint("effective_rank: sv = torch.linalg.svdvals(a); count the singular values larger than tol * sv.max(), "
-                  "and return a Python int (.item()).")
 @pytest.mark.parametrize("r", [1, 3, 7])
 def test_effective_rank_of_known_low_rank_matrices(solution, r) -> None:
     a = low_rank(20, 30, r, seed=r)
@@ -95,8 +85,6 @@ def test_effective_rank_of_known_low_rank_matrices(solution, r) -> None:
     assert got == expected == r, f"effective_rank(a (20, 30) of rank {r}) returned {got}, expected {r}"
 
 
-@pytest.mark.hint("The threshold is relative: compare with tol * (largest singular value), not with tol itself, so that "
-                  "multiplying the matrix by a constant does not change its rank.")
 @pytest.mark.parametrize("factor", [1e-9, 1e6])
 def test_effective_rank_is_relative_to_the_largest(solution, factor) -> None:
     a = low_rank(12, 12, 3, seed=5) * factor
@@ -104,8 +92,6 @@ def test_effective_rank_is_relative_to_the_largest(solution, factor) -> None:
     assert got == 3, f"effective_rank({factor:g} * (a rank-3 matrix)) returned {got}, expected 3"
 
 
-@pytest.mark.hint("Count singular values strictly larger than tol * the largest: for diag(1, 1e-2, 1e-4, 1e-8) that is "
-                  "1 at tol=0.1, 2 at tol=1e-3, 3 at tol=1e-6 (the default).")
 @pytest.mark.parametrize(("tol", "expected"), [(1e-1, 1), (1e-3, 2), (1e-6, 3), (None, 3)])
 def test_effective_rank_follows_tol(solution, tol, expected) -> None:
     # A diagonal matrix's singular values are the absolute values of its entries;
@@ -121,8 +107,6 @@ def test_effective_rank_follows_tol(solution, tol, expected) -> None:
     )
 
 
-@pytest.mark.hint("Rank counts singular values (torch.linalg.svdvals), not eigenvalues: [[0, 1], [0, 0]] has both "
-                  "eigenvalues 0 but rank 1. The zero matrix has rank 0.")
 def test_effective_rank_uses_singular_values(solution) -> None:
     nilpotent = torch.tensor([[0.0, 1.0], [0.0, 0.0]], dtype=torch.float64)
     assert solution.effective_rank(nilpotent) == 1, "effective_rank([[0, 1], [0, 0]]) must be 1 (one singular value, 1)"
@@ -132,8 +116,6 @@ def test_effective_rank_uses_singular_values(solution) -> None:
 # --- the experiment -------------------------------------------------------------
 
 
-@pytest.mark.hint("Near-uniform attention (queries multiplied by 0.05): exp(s) ~ 1 + s, so the bidirectional matrix has "
-                  "about d + 1 significant singular values, while the causal one stays full rank.")
 def test_near_uniform_bidirectional_attention_is_low_rank(solution) -> None:
     n, d = 128, 8
     q, k = gaussian_qk(n, d, scale=0.05, seed=0)
@@ -150,8 +132,6 @@ def test_near_uniform_bidirectional_attention_is_low_rank(solution) -> None:
     )
 
 
-@pytest.mark.hint("With scores of ordinary size (scale 1) the softmax is far from linear and the bidirectional matrix "
-                  "is no longer low rank: low rank is a property of the near-uniform regime.")
 def test_larger_scores_raise_the_bidirectional_rank(solution) -> None:
     n, d = 128, 8
     q, k = gaussian_qk(n, d, scale=1.0, seed=0)
