@@ -106,6 +106,10 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m llmtriad.grade --only {id}": Run(),
     ".venv/bin/python -m llmtriad.grade --hints {id}": Run(),
     ".venv/bin/pytest exercises/{id}": Run(),
+    "make grade lang=zh": Covered("tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
+    "make grade lang=it": Covered("tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
+    ".venv/bin/python -m llmtriad.grade --lang zh": Covered(
+        "tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
     'make grade args="--watch"': Covered("tests/test_grader.py::test_watch_regrades_when_a_file_is_saved"),
     ".venv/bin/python -m llmtriad.grade --watch": Covered("tests/test_grader.py::test_watch_regrades_when_a_file_is_saved"),
     # Instructors
@@ -133,6 +137,8 @@ CHECKS: dict[str, Run | Covered] = {
     # Figures
     "make figures": Covered("tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--list"': Run(),
+    'make figures args="--only decode_roofline"': Covered(
+        "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--only kv_decoding_time --device cpu"': Covered(
         "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--only kv_decoding_time kv_memory_measured decode_roofline"': Covered(
