@@ -4,11 +4,20 @@
     .venv/bin/python -m scripts.make_figures --only mask_gallery  # some figures
     .venv/bin/python -m scripts.make_figures --device cpu --lang en,zh --quick
     .venv/bin/python -m scripts.make_figures --list
+    .venv/bin/python -m scripts.make_figures --redraw --only kv_decoding_time
 
 Each figure writes figures/NAME.json (its numbers) and figures/NAME.LANG.svg
 (one per language), and updates its entry in figures/manifest.json: script,
 device, torch version, a hash of its inputs, whether it is measured. Files
 are written whole or not at all, so an interrupted run leaves no half file.
+The labels come from locales/figures/LANG.toml, read when a figure is drawn.
+
+--redraw draws the SVGs again from the JSON already in the output folder and
+computes nothing: for new labels or drawing code, and above all for measured
+figures, whose numbers belong to the machine that measured them. Their
+manifest entries keep what they record (device, torch, the hash of the inputs
+the numbers came from); only a language's SVG drawn for the first time is
+added to their files.
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ if not __package__:  # run as a file (python scripts/make_figures.py): make the 
 import torch
 
 from scripts.figures import FIGURES
-from scripts.figures.common import LANGUAGES, device_name, save_json, save_svg, write_atomically
+from scripts.figures.common import (LANGUAGES, LOCALES, device_name, localise_axes, save_json, save_svg,
+                                    write_atomically)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES_DIR = ROOT / "figures"
@@ -39,10 +49,10 @@ def load(name: str) -> ModuleType:
 
 
 def inputs_hash(module: ModuleType, quick: bool) -> str:
-    """Hash of what a figure depends on: its script, the course's code, and the mode."""
+    """Hash of what a figure depends on: its script, the course's code, its labels, and the mode."""
     digest = hashlib.sha256(f"quick={quick}\n".encode())
     sources = [Path(module.__file__), Path(__file__).parent / "figures" / "common.py",
-               *sorted((ROOT / "llmtriad").glob("*.py"))]
+               *sorted((ROOT / "llmtriad").glob("*.py")), *sorted(LOCALES.glob("*.toml"))]
     for path in sources:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -57,21 +67,25 @@ def choose_device(wanted: str) -> torch.device:
     return torch.device(wanted)
 
 
+def draw(module: ModuleType, data: dict, language: str, out: Path) -> str:
+    """Draw one language's copy of a figure into out/NAME.LANG.svg; return the file's name."""
+    drawn = module.draw(data, language)
+    path = out / f"{module.NAME}.{language}.svg"
+    if isinstance(drawn, str):
+        write_atomically(path, lambda tmp: tmp.write_text(drawn, encoding="utf-8"))
+    else:
+        localise_axes(drawn, language)  # the tick labels matplotlib writes itself, in this language's numbers
+        save_svg(drawn, path)
+    return path.name
+
+
 def make(name: str, device: torch.device, languages: list[str], quick: bool, out: Path) -> dict:
     """Compute one figure's numbers, draw it in each language, and return its manifest entry."""
     module = load(name)
     torch.manual_seed(0)
     data = module.compute(device, quick)
     save_json(data, out / f"{module.NAME}.json")
-    files = [f"{module.NAME}.json"]
-    for language in languages:
-        drawn = module.draw(data, language)
-        path = out / f"{module.NAME}.{language}.svg"
-        if isinstance(drawn, str):
-            write_atomically(path, lambda tmp, text=drawn: tmp.write_text(text, encoding="utf-8"))
-        else:
-            save_svg(drawn, path)
-        files.append(path.name)
+    files = [f"{module.NAME}.json"] + [draw(module, data, language, out) for language in languages]
     measured = bool(module.MEASURED(device) if callable(module.MEASURED) else module.MEASURED)
     return {
         "script": f"scripts/figures/{name}.py",
@@ -84,9 +98,27 @@ def make(name: str, device: torch.device, languages: list[str], quick: bool, out
     }
 
 
+def read_manifest(out: Path) -> dict[str, dict]:
+    path = out / "manifest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def redraw(name: str, languages: list[str], out: Path) -> dict:
+    """Draw one figure again from out/NAME.json, computing nothing, and return its manifest entry."""
+    module = load(name)
+    path = out / f"{module.NAME}.json"
+    entry = read_manifest(out).get(name)
+    if not path.exists() or entry is None:
+        raise SystemExit(f"--redraw {name}: {path} or its entry in {out / 'manifest.json'} is missing; "
+                         "build the figure first, without --redraw")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    drawn = [draw(module, data, language, out) for language in languages]
+    return {**entry, "files": entry["files"] + [file for file in drawn if file not in entry["files"]]}
+
+
 def update_manifest(out: Path, entries: dict[str, dict]) -> None:
     path = out / "manifest.json"
-    manifest = json.loads(path.read_text()) if path.exists() else {}
+    manifest = read_manifest(out)
     manifest.update(entries)
     text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False) + "\n"
     write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -99,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default=",".join(LANGUAGES), help="comma-separated languages (default: all)")
     parser.add_argument("--quick", action="store_true", help="small workloads for the measured figures")
     parser.add_argument("--list", action="store_true", help="list the figures and stop")
+    parser.add_argument("--redraw", action="store_true",
+                        help="draw the SVGs again from the JSON in the output folder, computing nothing")
     parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="output folder (default: figures/)")
     args = parser.parse_args(argv)
 
@@ -114,6 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     languages = args.lang.split(",")
     if not set(languages) <= set(LANGUAGES) or not languages:
         parser.error(f"--lang takes a comma-separated subset of {','.join(LANGUAGES)}")
+    if args.redraw:
+        if args.quick:
+            parser.error("--redraw computes nothing: --quick does not apply")
+        for name in args.only or FIGURES:
+            start = time.perf_counter()
+            update_manifest(args.out, {name: redraw(name, languages, args.out)})
+            print(f"{name:<22} {time.perf_counter() - start:6.1f} s  redrawn from its JSON", flush=True)
+        return 0
     device = choose_device(args.device)
 
     entries = {}

@@ -150,6 +150,7 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m scripts.make_figures --device cpu --lang en,zh --quick": Covered(
         "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     ".venv/bin/python -m scripts.make_figures --list": Run(),
+    ".venv/bin/python -m scripts.make_figures --redraw --only kv_decoding_time": Run(in_copy=True),
     ".venv/bin/python scripts/make_figures.py": Covered(
         "tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     # Benchmarks: they print numbers and take minutes.

@@ -2,25 +2,33 @@
 
 A deterministic figure must depend only on its code and its seed, not on the
 machine: the committed bytes are also checked against runs under backend
-variations that make this machine compute as another CPU would.
+variations that make this machine compute as another CPU would. The labels
+live in locales/figures/LANG.toml, the same labels in every language, and
+numbers are written in each language's convention.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import string
 import subprocess
 import sys
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
 from scripts.figures import FIGURES
-from scripts.figures.common import LANGUAGES, write_atomically
+from scripts.figures.common import (LANGUAGES, LOCALES, Labels, device_label, labels, localise_axes, number,
+                                    write_atomically)
 from tests.conftest import ROOT
 
 COMMITTED = ROOT / "figures"
@@ -220,4 +228,170 @@ def test_an_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         write_atomically(target, fail_halfway)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- Labels and numbers in each language -------------------------------------------------
+
+LABEL_FILES = {language: tomllib.loads((LOCALES / f"{language}.toml").read_text(encoding="utf-8"))
+               for language in LANGUAGES}
+TRANSLATIONS = [language for language in LANGUAGES if language != "en"]
+
+
+def label_paths(table: dict, prefix: str = "") -> dict[str, object]:
+    """Every label of a file, by its dotted path ("kv_memory_models.bits.16"); only tables hold labels."""
+    found: dict[str, object] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found |= label_paths(value, f"{prefix}{key}.")
+        elif prefix:  # a key outside every table (translation_of) is not a label
+            found[f"{prefix}{key}"] = value
+    return found
+
+
+def placeholders(label: object) -> list[str]:
+    """The {fields} str.format fills in a label (LaTeX braces such as 10^{-3} are not fields)."""
+    texts = label if isinstance(label, list) else [label]
+    return sorted(field for text in texts for _, field, _, _ in string.Formatter().parse(text)
+                  if field and field.isidentifier())
+
+
+def test_every_figure_has_its_labels_in_every_language() -> None:
+    assert sorted(t for t, v in LABEL_FILES["en"].items() if isinstance(v, dict)) == sorted([*FIGURES, "device"])
+    for name in FIGURES:
+        for language in LANGUAGES:
+            assert len(labels(name, language)) > 0, f"locales/figures/{language}.toml: [{name}] is empty"
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_every_translation_has_exactly_the_labels_english_has(language: str) -> None:
+    english, translated = label_paths(LABEL_FILES["en"]), label_paths(LABEL_FILES[language])
+    missing, extra = sorted(english.keys() - translated.keys()), sorted(translated.keys() - english.keys())
+    assert not missing and not extra, (
+        f"locales/figures/{language}.toml lacks {missing} and has {extra}, unlike en.toml: "
+        "every label exists in every language, and nothing falls back to English")
+    for path, label in english.items():
+        assert type(translated[path]) is type(label), f"{language}.toml: {path} is not a {type(label).__name__}"
+        assert placeholders(translated[path]) == placeholders(label), (
+            f"{language}.toml: {path} fills in {placeholders(translated[path])}, en.toml {placeholders(label)}")
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_translations_record_the_english_version_they_translate(language: str) -> None:
+    first = (LOCALES / f"{language}.toml").read_text(encoding="utf-8").splitlines()[0]
+    assert re.fullmatch(r'translation_of = "[0-9a-f]{40}"', first), (
+        f"locales/figures/{language}.toml must start with translation_of = \"<git blob id of en.toml>\"")
+    assert "translation_of" not in LABEL_FILES["en"], "en.toml is the original: it translates nothing"
+
+
+def test_a_missing_label_fails_loudly() -> None:
+    with pytest.raises(KeyError, match=r"it\.toml: \[mask_gallery\] has no label 'no_such_label'"):
+        labels("mask_gallery", "it")["no_such_label"]
+    with pytest.raises(KeyError, match=r"zh\.toml has no table \[no_such_figure\]"):
+        labels("no_such_figure", "zh")
+    with pytest.raises(KeyError, match="device"):
+        labels("kv_decoding_time", "en").format("one_thread")  # a placeholder left unfilled
+
+
+def test_numbers_follow_each_language() -> None:
+    assert number(12345.6, ",.2f", "it") == "12.345,60"
+    assert number(12345.6, ",.2f", "en") == number(12345.6, ",.2f", "zh") == "12,345.60"
+    assert number(0.5, "g", "it") == "0,5"
+    italian = Labels({"n": "n = {n}", "both": "{name}: {x:.1f} GiB"}, "it")
+    assert italian.format("n", n=256) == "n = 256"
+    assert italian.format("both", name="v1.2, beta", x=12.25) == "v1.2, beta: 12,2 GiB"  # strings untouched
+    cpu = {"kind": "cpu", "machine": "x86_64", "cores": 2}
+    assert [device_label(cpu, language) for language in LANGUAGES] == [
+        "CPU (x86_64, 2 cores)", "CPU（x86_64，2 核）", "CPU (x86_64, 2 core)"]
+    assert device_label({"kind": "cuda", "name": "NVIDIA H200"}, "zh") == "NVIDIA H200"
+
+
+def test_tick_labels_matplotlib_writes_follow_each_language() -> None:
+    def ticks(language: str | None) -> list[str]:
+        fig, ax = plt.subplots()
+        ax.plot([0, 1.5], [0, 2500])
+        if language:
+            localise_axes(fig, language)
+        fig.canvas.draw()
+        found = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        plt.close(fig)
+        return found
+
+    plain = ticks(None)
+    assert "0.4" in plain and ticks("en") == ticks("zh") == plain
+    assert ticks("it") == [t.replace(".", ",") for t in plain]
+
+
+def _drawn_texts(svg: str) -> list[str]:
+    # Matplotlib writes every text it draws into an SVG as a comment before its glyphs.
+    return re.findall(r"<!-- (.*?) -->", svg, re.DOTALL)
+
+
+def _wording(table: Labels) -> list[str]:
+    """Every string of a figure's labels, in nested tables and lists too."""
+    texts: list[str] = []
+    for value in table.values():
+        if isinstance(value, Labels):
+            texts += _wording(value)
+        elif isinstance(value, list):
+            texts += value
+        else:
+            texts.append(value)
+    return texts
+
+
+# learning_path's SVG is written by hand, without matplotlib's comments; its only numbers number its steps.
+@pytest.mark.parametrize("name", [name for name in FIGURES if name != "learning_path"])
+def test_italian_figures_write_a_decimal_comma(name: str) -> None:
+    # Only the wording of a label itself (the translators' to change) may still have "0.5" in it.
+    decimal = re.compile(r"\d\.\d")
+    allowed = {found for text in _wording(labels(name, "it")) for found in decimal.findall(text)}
+    svg = (COMMITTED / next(f for f in MANIFEST[name]["files"] if f.endswith(".it.svg"))).read_text(encoding="utf-8")
+    english = sorted({text for text in _drawn_texts(svg) if set(decimal.findall(text)) - allowed})
+    assert not english, f"{name}: numbers with a decimal point in the Italian figure: {english}"
+
+
+def test_measured_figures_store_what_labels_need_to_name_the_device() -> None:
+    for name, entry in MANIFEST.items():
+        if not entry["measured"]:
+            continue
+        data = json.loads((COMMITTED / entry["files"][0]).read_text(encoding="utf-8"))
+        if name == "decode_roofline":  # its measurement (on a GPU only) is a part of its data
+            data = data["measured"]
+        # The manifest's English text and the parts the labels use describe the same machine.
+        assert device_label(data["device_info"], "en") == data["device"] == entry["device"], name
+
+
+# --- Drawing again from the JSON -----------------------------------------------------------
+
+
+def test_redraw_gives_the_figures_first_drawn(runs: dict[str, Run], tmp_path: Path) -> None:
+    baseline = runs["baseline"].out
+    shutil.copytree(baseline, tmp_path, dirs_exist_ok=True)
+    completed = make_figures("--redraw", "--out", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr
+    redrawn = sorted(p.name for p in tmp_path.iterdir())
+    assert redrawn == sorted(p.name for p in baseline.iterdir())
+    differ = [f for f in redrawn if (tmp_path / f).read_bytes() != (baseline / f).read_bytes()]
+    assert not differ, f"--redraw, drawing from the JSON, does not give the figures make_figures drew: {differ}"
+
+
+def test_committed_measured_figures_are_drawn_from_their_json(tmp_path: Path) -> None:
+    # Their numbers cannot be measured again here; their SVGs must still be what the code draws now.
+    measured = [name for name, entry in MANIFEST.items() if entry["measured"]]
+    shutil.copytree(COMMITTED, tmp_path, dirs_exist_ok=True)
+    completed = make_figures("--redraw", "--out", str(tmp_path), "--only", *measured)
+    assert completed.returncode == 0, completed.stderr
+    for name in measured:
+        for file in MANIFEST[name]["files"]:
+            assert (tmp_path / file).read_bytes() == (COMMITTED / file).read_bytes(), (
+                f"figures/{file} is not what scripts/figures/{name}.py draws from its JSON now: "
+                f"run `.venv/bin/python -m scripts.make_figures --redraw --only {name}` and commit the result")
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == MANIFEST
+
+
+def test_redraw_without_the_json_is_refused(tmp_path: Path) -> None:
+    completed = make_figures("--redraw", "--only", "mask_gallery", "--out", str(tmp_path))
+    assert completed.returncode != 0
+    assert "build the figure first, without --redraw" in completed.stderr
     assert list(tmp_path.iterdir()) == []

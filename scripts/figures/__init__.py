@@ -10,7 +10,14 @@ Every module defines
               the numbers behind the figure, JSON-serialisable; `quick`
               shrinks measured workloads (never the deterministic ones)
     draw(data, language) -> matplotlib Figure, or SVG text
-              the figure with its labels in `language`
+              the figure with its labels in `language`; it is also drawn from
+              the JSON (make_figures --redraw), whose keys are sorted, so it
+              must not rely on the order of the dicts in `data`
+
+A module's labels are its table in locales/figures/LANG.toml (the table
+[rank_spectra] for rank_spectra.py), read with common.labels(__name__,
+language); every number drawn as text goes through common.number(), or
+Labels.format(), so that it is written in the language's convention.
 
 scripts/make_figures.py runs them; see `python -m scripts.make_figures --help`.
 """

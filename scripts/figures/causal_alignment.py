@@ -11,7 +11,7 @@ from matplotlib.patches import Patch, Rectangle
 from torch.nn.attention.bias import causal_lower_right
 
 from llmtriad import masks
-from scripts.figures.common import style
+from scripts.figures.common import Labels, labels, number, style
 
 NAME = "causal-alignment"
 MEASURED = False
@@ -19,51 +19,7 @@ MEASURED = False
 # (L queries, S keys): a chunk of queries after a cached past, and one decoding step.
 CASES = {"chunk": (3, 6), "decode": (1, 5)}
 ALIGNS = ("top_left", "bottom_right")
-
-TEXT = {
-    "en": {
-        "suptitle": "Causal mask when the query length $L$ differs from the key length $S$ (the two agree when $L = S$)",
-        "chunk": "$L$ = 3 queries (the last 3 tokens), $S$ = 6 keys",
-        "decode": "Decoding with a KV cache: $L$ = 1 new query, $S$ = 5 keys (4 cached + itself)",
-        "top_left": "Top-left: key $j$ visible iff $j \\leq i$",
-        "bottom_right": "Bottom-right: key $j$ visible iff $j \\leq i + (S - L)$",
-        "top_left_api": "what F.scaled_dot_product_attention(is_causal=True) uses",
-        "bottom_right_api": "what torch.nn.attention.bias.causal_lower_right gives",
-        "query": "query $i$", "key": "key $j$",
-        "bug": "BUG: the new token sees only key 0",
-        "ok": "correct: the new token sees all 5 keys",
-        "visible": "may attend",
-        "hidden": "in the past, but hidden: wrong when the queries are the last $L$ tokens",
-    },
-    "zh": {
-        "suptitle": "查询长度 $L$ 与键长度 $S$ 不同时的因果掩码（$L = S$ 时两者相同）",
-        "chunk": "$L$ = 3 个查询（最后 3 个词元），$S$ = 6 个键",
-        "decode": "使用 KV 缓存解码：$L$ = 1 个新查询，$S$ = 5 个键（4 个已缓存 + 自身）",
-        "top_left": "左上对齐：$j \\leq i$ 时键 $j$ 可见",
-        "bottom_right": "右下对齐：$j \\leq i + (S - L)$ 时键 $j$ 可见",
-        "top_left_api": "F.scaled_dot_product_attention(is_causal=True) 采用此方式",
-        "bottom_right_api": "torch.nn.attention.bias.causal_lower_right 给出此方式",
-        "query": "查询 $i$", "key": "键 $j$",
-        "bug": "错误：新词元只能看到键 0",
-        "ok": "正确：新词元能看到全部 5 个键",
-        "visible": "可以关注",
-        "hidden": "属于过去却被遮住：当查询是最后 $L$ 个词元时是错误的",
-    },
-    "it": {
-        "suptitle": "Maschera causale quando il numero di query $L$ differisce da quello delle key $S$ (coincidono se $L = S$)",
-        "chunk": "$L$ = 3 query (gli ultimi 3 token), $S$ = 6 key",
-        "decode": "Decoding con KV-cache: $L$ = 1 query nuova, $S$ = 5 key (4 in cache + sé stessa)",
-        "top_left": "Allineata in alto a sinistra: key $j$ visibile sse $j \\leq i$",
-        "bottom_right": "Allineata in basso a destra: key $j$ visibile sse $j \\leq i + (S - L)$",
-        "top_left_api": "usata da F.scaled_dot_product_attention(is_causal=True)",
-        "bottom_right_api": "data da torch.nn.attention.bias.causal_lower_right",
-        "query": "query $i$", "key": "key $j$",
-        "bug": "BUG: il nuovo token vede solo la key 0",
-        "ok": "corretto: il nuovo token vede tutte e 5 le key",
-        "visible": "può prestare attenzione",
-        "hidden": "nel passato ma nascosta: errato se le query sono gli ultimi $L$ token",
-    },
-}
+# The labels: table [causal_alignment] of locales/figures/LANGUAGE.toml.
 
 CMAP = ListedColormap(["#eef0f8", "#3f51b5"])
 BUG = "#d55e00"  # Okabe-Ito vermilion: stands out from the blue for every colour vision
@@ -105,7 +61,7 @@ def compute(device: torch.device, quick: bool) -> dict:
 
 
 def _panel(ax: plt.Axes, rows: list[list[int]], reference: list[list[int]],
-           t: dict[str, str]) -> None:
+           t: Labels) -> None:
     """One mask; cells that the bottom-right mask shows but this one hides get a hatch."""
     matrix = np.array(rows)
     n_rows, n_cols = matrix.shape
@@ -117,8 +73,8 @@ def _panel(ax: plt.Axes, rows: list[list[int]], reference: list[list[int]],
                                        hatch="///", linewidth=0))
     ax.set_xlabel(t["key"], fontsize=9)
     ax.set_ylabel(t["query"], fontsize=9)
-    ax.set_xticks(range(n_cols), range(n_cols), fontsize=8)
-    ax.set_yticks(range(n_rows), range(n_rows), fontsize=8)
+    ax.set_xticks(range(n_cols), [number(j, "d", t.language) for j in range(n_cols)], fontsize=8)
+    ax.set_yticks(range(n_rows), [number(i, "d", t.language) for i in range(n_rows)], fontsize=8)
     ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows), minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
@@ -128,7 +84,7 @@ def _panel(ax: plt.Axes, rows: list[list[int]], reference: list[list[int]],
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     with plt.rc_context(style(language)):
         fig = plt.figure(figsize=(10, 6.2), layout="constrained")
         # Row heights chosen so that the cells of both rows come out about square.

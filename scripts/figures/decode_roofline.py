@@ -8,7 +8,8 @@ import torch
 from llmtriad.gpt import GPT, GPTConfig
 from llmtriad.kv_cache import StaticKVCache
 from llmtriad.memory import GIB, PRESETS, kv_cache_bytes, preset_cache_bytes
-from scripts.figures.common import device_name, median_seconds, style
+from scripts.figures.common import (Labels, device_info, device_label, device_name, labels, median_seconds,
+                                    number, style)
 
 NAME = "decode-roofline"
 # The formula lines are the same everywhere; only a GPU adds a measured series.
@@ -33,50 +34,7 @@ MODEL_LOOK = {"llama-3-8b": "#0072B2", "llama-3-70b": "#D55E00"}
 GPU_LOOK = {"h100": ("-", "o"), "h200": ((0, (5, 2)), "s")}
 MEASURED_LOOK = "#009E73"
 
-TEXT = {
-    "en": {
-        "title": "Decode speed bound at batch 1: bandwidth / (weights + KV cache), bf16",
-        "context": "context length (tokens)",
-        "tps": "tokens/s (upper bound)",
-        "entry": "{model}, {gpu} ({bw:g} TB/s)",
-        "hypothetical": " – hypothetical",
-        "note70": "Llama 3 70B: {w:.1f} GiB of bf16 weights, more than one H100 (80 GiB) holds; it is served on\n"
-                  "several GPUs in practice. Its lines use one GPU's bandwidth: a hypothetical bound.",
-        "measured_title": "Measured on {device}\nllmtriad GPT ({layers} layers, d = {d}), bf16, eager PyTorch",
-        "measured": "measured decode step (static KV cache)",
-        "bound": "its bound: copy bandwidth {bw:.2f} TB/s / (weights + KV)",
-        "tps_plain": "tokens/s",
-        "percent_note": "percentages: measured / bound",
-    },
-    "zh": {
-        "title": "批大小 1 时的解码速度上限：带宽 /（权重 + KV 缓存），bf16",
-        "context": "上下文长度（词元）",
-        "tps": "词元/秒（上限）",
-        "entry": "{model}，{gpu}（{bw:g} TB/s）",
-        "hypothetical": "（假设）",
-        "note70": "Llama 3 70B：bf16 权重共 {w:.1f} GiB，超出单张 H100（80 GiB）的容量，实际部署需多张 GPU。\n"
-                  "其曲线按单张 GPU 的带宽计算，只是假设的上限。",
-        "measured_title": "在 {device} 上实测\nllmtriad GPT（{layers} 层，d = {d}），bf16，PyTorch eager 模式",
-        "measured": "实测解码步（静态 KV 缓存）",
-        "bound": "其上限：复制带宽 {bw:.2f} TB/s /（权重 + KV）",
-        "tps_plain": "词元/秒",
-        "percent_note": "百分比：实测值 / 上限",
-    },
-    "it": {
-        "title": "Limite della velocità di decodifica a batch 1: banda / (pesi + KV-cache), bf16",
-        "context": "lunghezza del contesto (token)",
-        "tps": "token/s (limite superiore)",
-        "entry": "{model} su {gpu} ({bw:g} TB/s)",
-        "hypothetical": " – ipotetico",
-        "note70": "Llama 3 70B: {w:.1f} GiB di pesi bf16, più di quanti ne contenga una H100 (80 GiB); in pratica\n"
-                  "si serve su più GPU. Le sue linee usano la banda di una sola GPU: un limite ipotetico.",
-        "measured_title": "Misurato su {device}\nGPT di llmtriad ({layers} layer, d = {d}), bf16, PyTorch eager",
-        "measured": "passo di decodifica misurato (KV-cache statica)",
-        "bound": "il suo limite: banda di copia {bw:.2f} TB/s / (pesi + KV)",
-        "tps_plain": "token/s",
-        "percent_note": "percentuali: misurato / limite",
-    },
-}
+# The labels: table [decode_roofline] of locales/figures/LANGUAGE.toml.
 
 
 def bound_tokens_per_s(bandwidth: float, weight_bytes: float, kv_bytes: float) -> float:
@@ -149,6 +107,7 @@ def _measure(device: torch.device, contexts: list[int], config: GPTConfig, copy_
         torch.cuda.empty_cache()
     return {
         "device": device_name(device),
+        "device_info": device_info(device),
         "torch": torch.__version__,
         "config": {"n_layer": config.n_layer, "n_head": config.n_head, "n_kv_head": config.n_kv_head,
                    "n_embd": config.n_embd, "vocab_size": config.vocab_size, "dtype": "bfloat16"},
@@ -187,28 +146,39 @@ def compute(device: torch.device, quick: bool) -> dict:
     return data
 
 
-def _formula_panel(ax: plt.Axes, data: dict, t: dict) -> None:
+def _tokens(context: int, language: str) -> str:
+    """A context length as a tick label: 256, 1k, 128k."""
+    return number(context // 1024, "d", language) + "k" if context >= 1024 else number(context, "d", language)
+
+
+def _formula_panel(ax: plt.Axes, data: dict, t: Labels) -> None:
     contexts = data["contexts"]
-    for key, model in data["models"].items():
+    # The JSON sorts its keys: take the models and checks in the order of MODELS and CHECKS,
+    # so that the figure redrawn from its JSON (make_figures --redraw) is the one first drawn.
+    models = {key: data["models"][key] for key in MODELS}
+    checks_at = {label: data["checks_at"][label] for label in CHECKS}
+    for key, model in models.items():
         hypothetical = key == "llama-3-70b"
         for gpu, spec in data["gpus"].items():
             dash, marker = GPU_LOOK[gpu]
             ax.plot(contexts, model["tokens_per_s"][gpu], color=MODEL_LOOK[key], linestyle=dash, marker=marker,
                     markersize=5, linewidth=1.2 if hypothetical else 2,
                     markerfacecolor="white" if hypothetical else MODEL_LOOK[key],
-                    label=t["entry"].format(model=model["name"], gpu=spec["name"], bw=spec["bytes_per_s"] / 1e12)
+                    label=t.format("entry", model=model["name"], gpu=spec["name"], bw=spec["bytes_per_s"] / 1e12)
                     + (t["hypothetical"] if hypothetical else ""))
     # The numbers the text quotes, next to their points.
     focus = data["models"]["llama-3-8b"]
-    for label, context in data["checks_at"].items():
+    for label, context in checks_at.items():
         for gpu, offset in (("h100", -12), ("h200", 7)):
             value = focus["checks"][gpu][label]
-            ax.annotate(f"{value:.0f}", (context, value), xytext=(0, offset), textcoords="offset points",
-                        ha="center", fontsize=8.5, color=MODEL_LOOK["llama-3-8b"], fontweight="bold")
+            ax.annotate(number(value, ".0f", t.language), (context, value), xytext=(0, offset),
+                        textcoords="offset points", ha="center", fontsize=8.5, color=MODEL_LOOK["llama-3-8b"],
+                        fontweight="bold")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set_xticks(contexts, [f"{c // 1024}k" for c in contexts])
-    ax.set_yticks([10, 20, 50, 100, 200, 500], ["10", "20", "50", "100", "200", "500"])
+    ax.set_xticks(contexts, [_tokens(c, t.language) for c in contexts])
+    ticks = [10, 20, 50, 100, 200, 500]
+    ax.set_yticks(ticks, [number(tick, "d", t.language) for tick in ticks])
     ax.minorticks_off()
     ax.set_ylim(10, 500)
     ax.set_xlim(contexts[0] / 1.15, contexts[-1] * 1.15)
@@ -220,29 +190,30 @@ def _formula_panel(ax: plt.Axes, data: dict, t: dict) -> None:
     ax.legend(loc="center left", bbox_to_anchor=(0.0, 0.47), fontsize=8, frameon=True, framealpha=0.95,
               handlelength=3)
     weights_gib = data["models"]["llama-3-70b"]["weight_bytes"] / GIB
-    ax.text(0.02, 0.03, t["note70"].format(w=weights_gib), transform=ax.transAxes, fontsize=7.5,
+    ax.text(0.02, 0.03, t.format("note70", w=weights_gib), transform=ax.transAxes, fontsize=7.5,
             color="#444444", va="bottom",
             bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#dddddd"})
 
 
-def _percent(p: float) -> str:
+def _percent(p: float, language: str) -> str:
     """Two significant digits, never in exponent form: 0.13%, 5.3%, 45%."""
-    return f"{p:.0f}%" if p >= 10 else f"{p:.1f}%" if p >= 1 else f"{p:.2f}%"
+    spec = ".0f" if p >= 10 else ".1f" if p >= 1 else ".2f"
+    return number(p, spec, language) + "%"
 
 
-def _measured_panel(ax: plt.Axes, measured: dict, t: dict) -> None:
+def _measured_panel(ax: plt.Axes, measured: dict, t: Labels) -> None:
     contexts = measured["contexts"]
     bw = measured["copy_bandwidth_bytes_per_s"] / 1e12
     ax.plot(contexts, measured["bound_tokens_per_s"], color="#333333", linestyle=(0, (5, 2)), linewidth=1.6,
-            label=t["bound"].format(bw=bw))
+            label=t.format("bound", bw=bw))
     ax.plot(contexts, measured["tokens_per_s"], color=MEASURED_LOOK, marker="D", linewidth=2, markersize=6,
             label=t["measured"])
     for context, got, bound in zip(contexts, measured["tokens_per_s"], measured["bound_tokens_per_s"]):
-        ax.annotate(_percent(100 * got / bound), (context, got), xytext=(0, -14),
+        ax.annotate(_percent(100 * got / bound, t.language), (context, got), xytext=(0, -14),
                     textcoords="offset points", ha="center", fontsize=8, color=MEASURED_LOOK)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set_xticks(contexts, [f"{c // 1024}k" if c >= 1024 else str(c) for c in contexts])
+    ax.set_xticks(contexts, [_tokens(c, t.language) for c in contexts])
     ax.minorticks_off()
     low = min(measured["tokens_per_s"]) / 3
     high = max(measured["bound_tokens_per_s"]) * 3
@@ -253,14 +224,14 @@ def _measured_panel(ax: plt.Axes, measured: dict, t: dict) -> None:
     ax.grid(True, which="major", color="#eeeeee", linewidth=0.8)
     ax.set_axisbelow(True)
     cfg = measured["config"]
-    ax.set_title(t["measured_title"].format(device=measured["device"], layers=cfg["n_layer"], d=cfg["n_embd"]),
-                 fontsize=9)
+    device = device_label(measured["device_info"], t.language)
+    ax.set_title(t.format("measured_title", device=device, layers=cfg["n_layer"], d=cfg["n_embd"]), fontsize=9)
     ax.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.95, handlelength=3,
               title=t["percent_note"], title_fontsize=7.5)
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     measured = data["measured"]
     with plt.rc_context(style(language)):
         if measured is None:

@@ -7,7 +7,7 @@ import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from llmtriad.diffusion import forward_mask
-from scripts.figures.common import style
+from scripts.figures.common import labels, math_number, style
 
 NAME = "diffusion-forward"
 MEASURED = False
@@ -24,38 +24,7 @@ SENTENCES = {
     "it": "il gatto dorme tutto il giorno sul morbido divano rosso".split(),
 }
 
-TEXT = {
-    "en": {
-        "title": "Masked diffusion, forward process: each token becomes [MASK] with probability $t$",
-        "subtitle": "The same random draw $u_i$ per token at every $t$; token $i$ is masked when $u_i < t$, "
-                    "so a masked token stays masked as $t$ grows",
-        "clean": "clean text $x_0$",
-        "noise": "all masked",
-        "count": "{n}/{total} masked",
-        "forward": "adding noise (training)",
-        "reverse": "unmasking (generation)",
-    },
-    "zh": {
-        "title": "掩码扩散的前向过程：每个词元以概率 $t$ 变为 [MASK]",
-        "subtitle": "每个词元在所有 $t$ 下共用同一个随机数 $u_i$；当 $u_i < t$ 时词元 $i$ 被掩码，"
-                    "因此 $t$ 增大时已掩码的词元保持掩码",
-        "clean": "干净文本 $x_0$",
-        "noise": "全部被掩码",
-        "count": "{n}/{total} 已掩码",
-        "forward": "加噪（训练）",
-        "reverse": "去掩码（生成）",
-    },
-    "it": {
-        "title": "Diffusione mascherata, processo forward: ogni token diventa [MASK] con probabilità $t$",
-        "subtitle": "Lo stesso numero casuale $u_i$ per token a ogni $t$; il token $i$ è mascherato se $u_i < t$, "
-                    "quindi un token mascherato resta tale al crescere di $t$",
-        "clean": "testo pulito $x_0$",
-        "noise": "tutto mascherato",
-        "count": "{n}/{total} mascherati",
-        "forward": "aggiunta di rumore (addestramento)",
-        "reverse": "smascheramento (generazione)",
-    },
-}
+# The labels: table [diffusion_forward] of locales/figures/LANGUAGE.toml.
 
 TOKEN_FACE, TOKEN_EDGE = "#e8eaf6", "#3f51b5"
 MASK_FACE, MASK_EDGE = "#9e9e9e", "#616161"
@@ -91,7 +60,7 @@ def _box(ax: plt.Axes, x: float, y: float, label: str, masked: bool, width: floa
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     tokens = data["sentences"][language]
     n = len(tokens)
     times = data["times"]
@@ -100,11 +69,11 @@ def draw(data: dict, language: str) -> plt.Figure:
         fig, ax = plt.subplots(figsize=(11, 4.6), layout="constrained")
         for row, (time, masked) in enumerate(zip(times, data["masked"])):
             y = -row
-            ax.text(-0.75, y, f"$t = {time:g}$", ha="right", va="center", fontsize=11)
+            ax.text(-0.75, y, f"$t = {math_number(time, 'g', language)}$", ha="right", va="center", fontsize=11)
             for i, token in enumerate(tokens):
                 _box(ax, i, y, MASK if masked[i] else token, bool(masked[i]), width, height)
             count = sum(masked[:n])
-            note = t["count"].format(n=count, total=n)
+            note = t.format("count", n=count, total=n)
             if count == 0:
                 note = t["clean"]
             elif count == n:

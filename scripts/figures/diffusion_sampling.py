@@ -9,7 +9,7 @@ from matplotlib.image import AxesImage
 from torch import Tensor
 
 from llmtriad.diffusion import ModelFn, unmasking_steps
-from scripts.figures.common import style
+from scripts.figures.common import labels, number, style
 
 NAME = "diffusion-sampling"
 MEASURED = False
@@ -20,41 +20,7 @@ MASK_ID = VOCAB  # outside the model's output range, so it is never predicted
 SEED = 0
 NEIGHBOUR_BIAS = 0.15  # small next to the U(0, 1) scores
 
-TEXT = {
-    "en": {
-        "title": "Diffusion LM sampling (LLaDA): the step at which each answer position is unmasked",
-        "subtitle": "Synthetic confidences from a seeded random model (no trained weights): only the order "
-                    "pattern matters.\n{n} answer tokens, {s} steps, {k} tokens unmasked per step.",
-        "global": "Low-confidence remasking over the whole answer: the order is global",
-        "blocks": "Semi-autoregressive, blocks of {b}: block by block, left to right; "
-                  "low-confidence remasking inside each block",
-        "position": "answer position",
-        "step": "unmasking step",
-        "block": "block {i}",
-    },
-    "zh": {
-        "title": "扩散语言模型采样（LLaDA）：每个回答位置在第几步被去掩码",
-        "subtitle": "置信度为合成数据，来自固定随机种子的随机模型（没有训练好的权重）：重要的只是顺序模式。\n"
-                    "回答 {n} 个词元，{s} 步，每步去掩码 {k} 个词元。",
-        "global": "在整个回答上做低置信度重掩码：顺序是全局的",
-        "blocks": "半自回归，每块 {b} 个词元：从左到右逐块生成，块内做低置信度重掩码",
-        "position": "回答中的位置",
-        "step": "在第几步去掩码",
-        "block": "第 {i} 块",
-    },
-    "it": {
-        "title": "Campionamento di un LLM a diffusione (LLaDA): il passo in cui ogni posizione "
-                 "della risposta viene smascherata",
-        "subtitle": "Confidenze sintetiche da un modello casuale con seme fisso (nessun peso addestrato): conta "
-                    "solo l'ordine.\n{n} token di risposta, {s} passi, {k} token smascherati per passo.",
-        "global": "Low-confidence remasking su tutta la risposta: l'ordine è globale",
-        "blocks": "Semi-autoregressivo, blocchi da {b}: un blocco alla volta, da sinistra a destra; "
-                  "low-confidence remasking dentro ogni blocco",
-        "position": "posizione nella risposta",
-        "step": "passo di smascheramento",
-        "block": "blocco {i}",
-    },
-}
+# The labels: table [diffusion_sampling] of locales/figures/LANGUAGE.toml.
 
 
 def synthetic_model(length: int) -> tuple[torch.Generator, ModelFn, Tensor]:
@@ -113,12 +79,12 @@ def compute(device: torch.device, quick: bool) -> dict:
 
 
 def _row(ax: plt.Axes, steps: list[int], title: str, xlabel: str, last: int,
-         pad: float) -> AxesImage:
+         pad: float, language: str) -> AxesImage:
     matrix = np.array([steps])
     image = ax.imshow(matrix, cmap="viridis", vmin=0, vmax=last, aspect="equal")
     for i, step in enumerate(steps):
         # Numbers in the cells, so the figure does not depend on reading colours.
-        ax.text(i, 0, str(step), ha="center", va="center", fontsize=8,
+        ax.text(i, 0, number(step, "d", language), ha="center", va="center", fontsize=8,
                 color="black" if step > 0.6 * last else "white")
     ax.set_title(title, fontsize=10, loc="left", pad=pad)
     ax.set_xlabel(xlabel, fontsize=9)
@@ -134,23 +100,23 @@ def _row(ax: plt.Axes, steps: list[int], title: str, xlabel: str, last: int,
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     last, block_len, n = data["steps"] - 1, data["block_len"], data["answer_len"]
     with plt.rc_context(style(language)):
         fig, axes = plt.subplots(2, 1, figsize=(11, 3.5), layout="constrained")
-        _row(axes[0], data["global"], t["global"], t["position"], last, pad=6)
+        _row(axes[0], data["global"], t["global"], t["position"], last, pad=6, language=language)
         # More room above the second row: the block labels sit between it and its title.
-        blocks_title = t["blocks"].format(b=block_len)
-        image = _row(axes[1], data["blocks"], blocks_title, t["position"], last, pad=16)
+        blocks_title = t.format("blocks", b=block_len)
+        image = _row(axes[1], data["blocks"], blocks_title, t["position"], last, pad=16, language=language)
         for edge in range(block_len, n, block_len):
             axes[1].axvline(edge - 0.5, color="#d84315", linewidth=2.5)
         for i in range(n // block_len):
-            axes[1].text((i + 0.5) * block_len - 0.5, -0.6, t["block"].format(i=i + 1), ha="center",
+            axes[1].text((i + 0.5) * block_len - 0.5, -0.6, t.format("block", i=i + 1), ha="center",
                          va="bottom", fontsize=8.5, color="#d84315")
         bar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.01, aspect=15,
                            ticks=range(0, last + 1, 3))
         bar.set_label(t["step"], fontsize=9)
         bar.ax.tick_params(labelsize=8)
-        subtitle = t["subtitle"].format(n=n, s=data["steps"], k=n // data["steps"])
+        subtitle = t.format("subtitle", n=n, s=data["steps"], k=n // data["steps"])
         fig.suptitle(t["title"] + "\n" + subtitle, fontsize=10, x=0.01, ha="left")
     return fig

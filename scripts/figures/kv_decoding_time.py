@@ -10,43 +10,13 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullForma
 
 from llmtriad.gpt import GPT, GPTConfig
 from llmtriad.kv_cache import KVCache
-from scripts.figures.common import device_name, median_seconds, style
+from scripts.figures.common import (device_info, device_label, device_name, labels, median_seconds, number,
+                                    style)
 
 NAME = "kv-decoding-time"
 MEASURED = True
 
-TEXT = {
-    "en": {
-        "title": "One decoding step of the tiny GPT: with and without the KV cache",
-        "model": "{layers} layers, {heads} heads, $d$ = {width}, float32, batch 1; fastest of {rounds} medians of {repeats} runs each, on {device}",
-        "xlabel": "context length $n$ (tokens the new token attends to)",
-        "ylabel": "time per generated token (ms)",
-        "uncached": "without cache: forward pass over all $n$ tokens",
-        "cached": "with KV cache: forward pass over the 1 new token",
-        "speedup": "{ratio:.0f}× faster\nat $n$ = {n}",
-        "one_thread": "{device}, one thread",
-    },
-    "zh": {
-        "title": "微型 GPT 的单步解码：使用与不使用 KV 缓存",
-        "model": "{layers} 层，{heads} 个头，$d$ = {width}，float32，批大小 1；在 {device} 上测量，取 {rounds} 轮中位数（每轮 {repeats} 次）中的最小值",
-        "xlabel": "上下文长度 $n$（新词元所关注的词元数）",
-        "ylabel": "每生成一个词元的时间（毫秒）",
-        "uncached": "不使用缓存：对全部 $n$ 个词元做前向传播",
-        "cached": "使用 KV 缓存：只对 1 个新词元做前向传播",
-        "speedup": "$n$ = {n} 时\n快 {ratio:.0f} 倍",
-        "one_thread": "{device}，单线程",
-    },
-    "it": {
-        "title": "Un passo di decoding del mini-GPT: con e senza KV-cache",
-        "model": "{layers} layer, {heads} head, $d$ = {width}, float32, batch 1; la migliore di {rounds} mediane di {repeats} esecuzioni ciascuna, su {device}",
-        "xlabel": "lunghezza del contesto $n$ (token a cui presta attenzione il nuovo token)",
-        "ylabel": "tempo per token generato (ms)",
-        "uncached": "senza cache: forward pass su tutti gli $n$ token",
-        "cached": "con KV-cache: forward pass sul solo token nuovo",
-        "speedup": "{ratio:.0f}× più veloce\ncon $n$ = {n}",
-        "one_thread": "{device}, un solo thread",
-    },
-}
+# The labels: table [kv_decoding_time] of locales/figures/LANGUAGE.toml.
 
 ROUNDS = 3
 UNCACHED = {"color": "#d55e00", "marker": "o", "linestyle": "-"}  # Okabe-Ito vermilion
@@ -138,13 +108,14 @@ def compute(device: torch.device, quick: bool) -> dict:
         "warmup": 2,
         "statistic": f"fastest of {ROUNDS} medians of {repeats} runs each",
         "device": device_name(device),
+        "device_info": device_info(device),
         "threads": 1 if device.type == "cpu" else None,
         "torch": torch.__version__,
     }
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     lengths = data["context_lengths"]
     model = data["model"]
     with plt.rc_context(style(language)):
@@ -157,10 +128,10 @@ def draw(data: dict, language: str) -> plt.Figure:
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(FixedLocator(lengths))
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.set_xticks(lengths, [str(n) for n in lengths])
+        ax.set_xticks(lengths, [number(n, "d", language) for n in lengths])
         # Plain numbers (0.5, 1, 2, 5, ...) read better than powers of ten at this range.
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, "g", language)))
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.grid(True, which="major", color="#dddddd", linewidth=0.8)
         ax.set_xlabel(t["xlabel"])
@@ -170,16 +141,16 @@ def draw(data: dict, language: str) -> plt.Figure:
         n, slow, fast = lengths[-1], data["uncached_ms"][-1], data["cached_ms"][-1]
         ax.annotate("", xy=(n, fast), xytext=(n, slow),
                     arrowprops={"arrowstyle": "<->", "color": "#555555", "linewidth": 1.2})
-        ax.text(n / 1.12, (slow * fast) ** 0.5, t["speedup"].format(ratio=slow / fast, n=n),
+        ax.text(n / 1.12, (slow * fast) ** 0.5, t.format("speedup", ratio=slow / fast, n=n),
                 ha="right", va="center", fontsize=9.5, color="#333333")
         ax.set_title(t["title"], fontsize=11.5, loc="left")
         # On a CPU the step ran on one thread (see compute); say so next to the device.
-        where = data["device"]
+        where = device_label(data["device_info"], language)
         if data["threads"] is not None:
-            where = t["one_thread"].format(device=where)
-        subtitle = t["model"].format(layers=model["n_layer"], heads=model["n_head"],
-                                     width=model["n_embd"], repeats=data["repeats"],
-                                     rounds=data["rounds"], device=where)
+            where = t.format("one_thread", device=where)
+        subtitle = t.format("model", layers=model["n_layer"], heads=model["n_head"],
+                            width=model["n_embd"], repeats=data["repeats"],
+                            rounds=data["rounds"], device=where)
         fig.text(0.5, 0.0, subtitle,
                  ha="center", va="top", fontsize=8.5, color="#555555")
     return fig

@@ -9,7 +9,7 @@ from matplotlib.lines import Line2D
 from llmtriad.gpt import GPT, GPTConfig
 from llmtriad.kv_cache import KVCache, StaticKVCache
 from llmtriad.memory import kv_cache_bytes
-from scripts.figures.common import device_name, style
+from scripts.figures.common import device_info, device_label, device_name, labels, style
 
 NAME = "kv-memory-measured"
 MEASURED = True
@@ -20,50 +20,7 @@ BITS = 32  # float32 cache
 MODEL = {"n_layer": 4, "n_head": 4, "n_embd": 128, "vocab_size": 256}
 KV_HEADS = {"mha": 4, "gqa": 2, "mqa": 1}
 
-TEXT = {
-    "en": {
-        "title": "KV-cache memory of the tiny GPT during generation: measured vs formula",
-        "subtitle": "{layers} layers, {heads} query heads of dimension {head_dim}, float32, batch 1; on {device}",
-        "xlabel": "tokens in the cache (prompt + generated)",
-        "ylabel": "KV-cache size (MiB)",
-        "mha": "MHA: 4 KV heads", "gqa": "GQA: 2 KV heads", "mqa": "MQA: 1 KV head",
-        "per_token": "{kib:g} KiB/token",
-        "formula": "formula: kv_cache_bytes(layers, kv_heads, head_dim, tokens, bits=32)",
-        "measured": "measured: Σ over layers of keys.nbytes + values.nbytes (KVCache)",
-        "allocator": "CUDA allocator: memory_allocated() freed when the cache is dropped",
-        "peak": "MHA: cache + working memory at the peak of the next step (max_memory_allocated)",
-        "static": "StaticKVCache, MHA, max_len = {max_len}: all allocated up front",
-        "exact": "at every point, measured = formula to the byte",
-    },
-    "zh": {
-        "title": "微型 GPT 生成时的 KV 缓存内存：实测与公式对比",
-        "subtitle": "{layers} 层，{heads} 个查询头，每头维度 {head_dim}，float32，批大小 1；在 {device} 上测量",
-        "xlabel": "缓存中的词元数（提示 + 已生成）",
-        "ylabel": "KV 缓存大小（MiB）",
-        "mha": "MHA：4 个 KV 头", "gqa": "GQA：2 个 KV 头", "mqa": "MQA：1 个 KV 头",
-        "per_token": "每词元 {kib:g} KiB",
-        "formula": "公式：kv_cache_bytes(layers, kv_heads, head_dim, tokens, bits=32)",
-        "measured": "实测：各层 keys.nbytes + values.nbytes 之和（KVCache）",
-        "allocator": "CUDA 分配器：释放缓存时 memory_allocated() 的减少量",
-        "peak": "MHA：下一步解码峰值时的缓存 + 临时内存（max_memory_allocated）",
-        "static": "StaticKVCache，MHA，max_len = {max_len}：预先一次性全部分配",
-        "exact": "每个点的实测值都与公式逐字节相等",
-    },
-    "it": {
-        "title": "Memoria della KV-cache del mini-GPT durante la generazione: misura e formula",
-        "subtitle": "{layers} layer, {heads} head di query di dimensione {head_dim}, float32, batch 1; su {device}",
-        "xlabel": "token nella cache (prompt + generati)",
-        "ylabel": "dimensione della KV-cache (MiB)",
-        "mha": "MHA: 4 head KV", "gqa": "GQA: 2 head KV", "mqa": "MQA: 1 head KV",
-        "per_token": "{kib:g} KiB/token",
-        "formula": "formula: kv_cache_bytes(layers, kv_heads, head_dim, tokens, bits=32)",
-        "measured": "misura: somma sui layer di keys.nbytes + values.nbytes (KVCache)",
-        "allocator": "allocatore CUDA: memory_allocated() liberata eliminando la cache",
-        "peak": "MHA: cache + memoria di lavoro al picco del passo successivo (max_memory_allocated)",
-        "static": "StaticKVCache, MHA, max_len = {max_len}: tutta allocata all'inizio",
-        "exact": "in ogni punto la misura coincide con la formula, byte per byte",
-    },
-}
+# The labels: table [kv_memory_measured] of locales/figures/LANGUAGE.toml.
 
 # Okabe-Ito colours, each with its own marker, so the three are told apart without colour too.
 LOOK = {
@@ -165,7 +122,8 @@ def compute(device: torch.device, quick: bool) -> dict:
     data: dict = {
         "model": {**MODEL, "block_size": block_size, "head_dim": head_dim},
         "dtype": "float32", "batch": 1, "prompt_tokens": PROMPT, "tokens": checkpoints,
-        "device": device_name(device), "torch": torch.__version__, "configs": {},
+        "device": device_name(device), "device_info": device_info(device), "torch": torch.__version__,
+        "configs": {},
     }
     # Only sizes are read here, not times: one thread is enough for these tiny
     # steps, and it does not stall when another process holds the other core.
@@ -179,9 +137,10 @@ def compute(device: torch.device, quick: bool) -> dict:
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     tokens = data["tokens"]
-    configs = data["configs"]
+    # MHA, GQA, MQA, as in KV_HEADS (the JSON sorts its keys; make_figures --redraw draws from it).
+    configs = {name: data["configs"][name] for name in KV_HEADS}
     on_gpu = "allocator_bytes" in configs["mha"]
     model = data["model"]
     with plt.rc_context(style(language)):
@@ -199,7 +158,7 @@ def draw(data: dict, language: str) -> plt.Figure:
                         markeredgecolor=look["color"], markeredgewidth=1.2, zorder=3)
             # Name each line at its end, with the bytes one token adds.
             per_token_kib = config["formula_bytes"][-1] / tokens[-1] / 1024
-            ax.annotate(f"{t[name]}\n{t['per_token'].format(kib=per_token_kib)}",
+            ax.annotate(f"{t[name]}\n{t.format('per_token', kib=per_token_kib)}",
                         xy=(tokens[-1], config["formula_bytes"][-1] / MIB), xytext=(12, 0),
                         textcoords="offset points", va="center", fontsize=9, color=look["color"])
         if on_gpu:
@@ -208,7 +167,7 @@ def draw(data: dict, language: str) -> plt.Figure:
                     linestyle=":", marker="x", markersize=6, linewidth=1.2, zorder=2)
         static = data["static_mha"]
         ax.axhline(static["bytes"] / MIB, color="#888888", linestyle="--", linewidth=1.2, zorder=1)
-        ax.annotate(t["static"].format(max_len=static["max_len"]), xy=(0, static["bytes"] / MIB),
+        ax.annotate(t.format("static", max_len=static["max_len"]), xy=(0, static["bytes"] / MIB),
                     xytext=(6, 4), textcoords="offset points", va="bottom", fontsize=8.5,
                     color="#666666")
         ax.set_xlim(0, tokens[-1] * 1.02)
@@ -234,7 +193,7 @@ def draw(data: dict, language: str) -> plt.Figure:
                             frameon=False, title=t["exact"] if exact else None, title_fontsize=8.5)
         legend.get_title().set_fontweight("bold")
         fig.suptitle(t["title"], fontsize=11.5, x=0.02, ha="left")
-        ax.set_title(t["subtitle"].format(layers=model["n_layer"], heads=model["n_head"],
-                                          head_dim=model["head_dim"], device=data["device"]),
+        ax.set_title(t.format("subtitle", layers=model["n_layer"], heads=model["n_head"],
+                              head_dim=model["head_dim"], device=device_label(data["device_info"], language)),
                      loc="left", fontsize=8.5, color="#555555")
     return fig

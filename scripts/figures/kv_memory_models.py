@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from llmtriad.memory import GIB, PRESETS, preset_cache_bytes
-from scripts.figures.common import style
+from scripts.figures.common import Labels, labels, number, style
 
 NAME = "kv-memory-models"
 MEASURED = False
@@ -35,74 +35,7 @@ LOOK = {
 }
 BAR_LOOK = {16: ("#0072B2", ""), 8: ("#56B4E9", "///"), 4: ("#F0E442", "...")}
 
-TEXT = {
-    "en": {
-        "title_lines": "KV-cache size vs context length (batch 1, 16-bit)",
-        "title_bars": "At 128k tokens, 16 / 8 / 4 bits per number",
-        "context": "context length (tokens)",
-        "gib": "KV cache (GiB)",
-        "gib_bars": "KV cache at 128k tokens (GiB)",
-        "models": {
-            "gpt2-small": "GPT-2 small (MHA; trained on 1k tokens)",
-            "llama-2-7b": "Llama 2 7B (MHA)",
-            "llama-3-8b": "Llama 3 8B (GQA, 8 KV heads)",
-            "llama-3-8b-mqa": "Llama 3 8B as MQA (hypothetical)",
-            "mistral-7b": "Mistral 7B (sliding window 4096)",
-            "llama-3-70b": "Llama 3 70B (GQA)",
-            "deepseek-v3": "DeepSeek-V3 (MLA latent)",
-        },
-        "short": {"llama-3-8b-mqa": "Llama 3 8B, MQA"},
-        "weights": "Llama 3 8B: bf16 weights (15 GiB) + KV cache",
-        "consumer": "24 GiB consumer GPU",
-        "h100": "80 GiB H100",
-        "bits": {16: "16-bit (bf16)", 8: "8-bit (int8/fp8)", 4: "4-bit (int4)"},
-        "note": "int8/int4: quantisation scales not counted",
-    },
-    "zh": {
-        "title_lines": "KV 缓存大小与上下文长度（批大小 1，16 位）",
-        "title_bars": "128k 词元时：每个数 16 / 8 / 4 位",
-        "context": "上下文长度（词元）",
-        "gib": "KV 缓存（GiB）",
-        "gib_bars": "128k 词元时的 KV 缓存（GiB）",
-        "models": {
-            "gpt2-small": "GPT-2 small（MHA；训练上下文 1k 词元）",
-            "llama-2-7b": "Llama 2 7B（MHA）",
-            "llama-3-8b": "Llama 3 8B（GQA，8 个 KV 头）",
-            "llama-3-8b-mqa": "Llama 3 8B 改为 MQA（假设）",
-            "mistral-7b": "Mistral 7B（滑动窗口 4096）",
-            "llama-3-70b": "Llama 3 70B（GQA）",
-            "deepseek-v3": "DeepSeek-V3（MLA 潜向量）",
-        },
-        "short": {"llama-3-8b-mqa": "Llama 3 8B，MQA"},
-        "weights": "Llama 3 8B：bf16 权重（15 GiB）+ KV 缓存",
-        "consumer": "24 GiB 消费级 GPU",
-        "h100": "80 GiB H100",
-        "bits": {16: "16 位（bf16）", 8: "8 位（int8/fp8）", 4: "4 位（int4）"},
-        "note": "int8/int4：未计入量化缩放因子",
-    },
-    "it": {
-        "title_lines": "Dimensione della KV-cache e lunghezza del contesto (batch 1, 16 bit)",
-        "title_bars": "A 128k token, 16 / 8 / 4 bit per valore",
-        "context": "lunghezza del contesto (token)",
-        "gib": "KV-cache (GiB)",
-        "gib_bars": "KV-cache a 128k token (GiB)",
-        "models": {
-            "gpt2-small": "GPT-2 small (MHA; addestrato su 1k token)",
-            "llama-2-7b": "Llama 2 7B (MHA)",
-            "llama-3-8b": "Llama 3 8B (GQA, 8 head KV)",
-            "llama-3-8b-mqa": "Llama 3 8B con MQA (ipotetico)",
-            "mistral-7b": "Mistral 7B (sliding window 4096)",
-            "llama-3-70b": "Llama 3 70B (GQA)",
-            "deepseek-v3": "DeepSeek-V3 (latente MLA)",
-        },
-        "short": {"llama-3-8b-mqa": "Llama 3 8B, MQA"},
-        "weights": "Llama 3 8B: pesi bf16 (15 GiB) + KV-cache",
-        "consumer": "GPU consumer da 24 GiB",
-        "h100": "H100 da 80 GiB",
-        "bits": {16: "16 bit (bf16)", 8: "8 bit (int8/fp8)", 4: "4 bit (int4)"},
-        "note": "int8/int4: scale di quantizzazione non contate",
-    },
-}
+# The labels: table [kv_memory_models] of locales/figures/LANGUAGE.toml.
 
 
 def _gib(nbytes: float) -> float:
@@ -144,7 +77,7 @@ def compute(device: torch.device, quick: bool) -> dict:
     }
 
 
-def _lines(ax: plt.Axes, data: dict, t: dict) -> None:
+def _lines(ax: plt.Axes, data: dict, t: Labels) -> None:
     contexts = data["contexts"]
     # Markers on the powers of two only; 100k is a point of the line, not a sample.
     every = [i for i, c in enumerate(contexts) if c != data["marks"]["100k"]]
@@ -167,18 +100,19 @@ def _lines(ax: plt.Axes, data: dict, t: dict) -> None:
         ax.plot([x], [value], marker="o", markersize=8, markerfacecolor="none", markeredgecolor=colour,
                 markeredgewidth=1.5)
         # A white box keeps the number readable where other models' lines pass behind it.
-        ax.annotate(f"{value:.1f} GiB", (x, value), xytext=(-10, 12), textcoords="offset points", ha="right",
-                    fontsize=9, color=colour, fontweight="bold",
+        ax.annotate(number(value, ".1f", t.language) + " GiB", (x, value), xytext=(-10, 12),
+                    textcoords="offset points", ha="right", fontsize=9, color=colour, fontweight="bold",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
                     arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8})
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ticks = [1024, 4096, 8192, 16384, 32768, 65536, 131072]
-    ax.set_xticks(ticks, [f"{c // 1024}k" for c in ticks])
+    ax.set_xticks(ticks, [number(c // 1024, "d", t.language) + "k" for c in ticks])
     ax.minorticks_off()
     ax.set_xlim(contexts[0] / 1.1, contexts[-1] * 1.1)
     ax.set_ylim(0.01, 300)
-    ax.set_yticks([0.01, 0.1, 1, 10, 100], ["0.01", "0.1", "1", "10", "100"])
+    gib_ticks = [0.01, 0.1, 1, 10, 100]
+    ax.set_yticks(gib_ticks, [number(tick, "g", t.language) for tick in gib_ticks])
     ax.set_xlabel(t["context"])
     ax.set_ylabel(t["gib"])
     ax.set_title(t["title_lines"], fontsize=10, pad=18)
@@ -186,7 +120,7 @@ def _lines(ax: plt.Axes, data: dict, t: dict) -> None:
     ax.set_axisbelow(True)
 
 
-def _bars(ax: plt.Axes, data: dict, t: dict) -> None:
+def _bars(ax: plt.Axes, data: dict, t: Labels) -> None:
     models = data["models"]
     y = np.arange(len(models))
     height = 0.26
@@ -194,21 +128,22 @@ def _bars(ax: plt.Axes, data: dict, t: dict) -> None:
         colour, hatch = BAR_LOOK[bits]
         values = [m["gib_128k_by_bits"][str(bits)] for m in models]
         ax.barh(y + offset, values, height=height, color=colour, hatch=hatch, edgecolor="#333333",
-                linewidth=0.6, label=t["bits"][bits])
+                linewidth=0.6, label=t["bits"][str(bits)])
     for i, model in enumerate(models):
         value = model["gib_128k_by_bits"]["16"]
-        ax.text(value * 1.15, i - height, f"{value:.3g}", va="center", fontsize=7.5)
+        ax.text(value * 1.15, i - height, number(value, ".3g", t.language), va="center", fontsize=7.5)
     for key in ("consumer", "h100"):
         gib = data["gpus_gib"][key]
         ax.axvline(gib, color="#999999", linewidth=1, linestyle=(0, (2, 2)), zorder=0)
-        ax.text(gib * 1.06, len(models) - 0.55, f"{gib} GiB", rotation=90, ha="left", va="bottom", fontsize=7.5,
-                color="#555555")
+        ax.text(gib * 1.06, len(models) - 0.55, number(gib, "", t.language) + " GiB", rotation=90, ha="left",
+                va="bottom", fontsize=7.5, color="#555555")
     names = [t["short"].get(m["key"], m["name"]) for m in models]
     ax.set_yticks(y, names, fontsize=9)
     ax.invert_yaxis()  # the same order as the legend on the left, top to bottom
     ax.set_xscale("log")
     ax.set_xlim(0.08, 300)
-    ax.set_xticks([0.1, 1, 10, 100], ["0.1", "1", "10", "100"])
+    gib_ticks = [0.1, 1, 10, 100]
+    ax.set_xticks(gib_ticks, [number(tick, "g", t.language) for tick in gib_ticks])
     ax.minorticks_off()
     ax.set_xlabel(t["gib_bars"])
     ax.set_title(t["title_bars"], fontsize=10, pad=18)
@@ -217,7 +152,7 @@ def _bars(ax: plt.Axes, data: dict, t: dict) -> None:
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     with plt.rc_context(style(language)):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 6.2), layout="constrained",
                                           gridspec_kw={"width_ratios": [1.55, 1]})

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from scripts.figures.common import LANGUAGES, labels, number
+
 NAME = "learning-path"
 MEASURED = False
 
-STEPS = {
-    "en": ["Self-attention", "The Transformer triad", "The KV-cache",
-           "Attention masks", "Why decoder-only?", "Diffusion LMs"],
-    "zh": ["自注意力", "Transformer 三大架构", "KV 缓存",
-           "注意力掩码", "为什么是仅解码器？", "扩散语言模型"],
-    "it": ["Self-attention", "La triade dei Transformer", "La KV-cache",
-           "Maschere di attenzione", "Perché solo decoder?", "LLM a diffusione"],
-}
+# The labels: table [learning_path] of locales/figures/LANGUAGE.toml.
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 230, 56, 50, 46, 10
 COLUMNS = 3
@@ -34,9 +29,9 @@ def arrow(path: str) -> str:
     return f'<path d="{path}" fill="none" stroke="#5c6bc0" stroke-width="2" marker-end="url(#head)"/>'
 
 
-def render(labels: list[str]) -> str:
+def render(steps: list[str], language: str) -> str:
     width = 2 * MARGIN + COLUMNS * BOX_W + (COLUMNS - 1) * GAP_X
-    rows = -(-len(labels) // COLUMNS)
+    rows = -(-len(steps) // COLUMNS)
     height = 2 * MARGIN + rows * BOX_H + (rows - 1) * GAP_Y
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -44,14 +39,14 @@ def render(labels: list[str]) -> str:
         '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#5c6bc0"/></marker></defs>',
     ]
-    for index, label in enumerate(labels):
+    for index, step in enumerate(steps):
         x, y = box_origin(index)
         parts.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="10" '
                      f'fill="#e8eaf6" stroke="#3f51b5" stroke-width="1.5"/>')
         parts.append(f'<text x="{x + BOX_W / 2}" y="{y + BOX_H / 2}" text-anchor="middle" '
                      f'dominant-baseline="central" font-size="16" fill="#1a237e">'
-                     f'{index + 1}. {escape(label)}</text>')
-    for index in range(len(labels) - 1):
+                     f'{number(index + 1, "d", language)}. {escape(step)}</text>')
+    for index in range(len(steps) - 1):
         x, y = box_origin(index)
         nx, ny = box_origin(index + 1)
         if ny == y:  # next box on the same row: straight across
@@ -64,8 +59,10 @@ def render(labels: list[str]) -> str:
 
 
 def compute(device: object, quick: bool) -> dict:
-    return {"steps": STEPS, "precision": "exact: text only"}
+    # The JSON keeps every language's steps, as the figure's data; draw reads the labels themselves.
+    steps = {language: labels(__name__, language)["steps"] for language in LANGUAGES}
+    return {"steps": steps, "precision": "exact: text only"}
 
 
 def draw(data: dict, language: str) -> str:
-    return render(data["steps"][language])
+    return render(labels(__name__, language)["steps"], language)

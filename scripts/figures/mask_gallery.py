@@ -8,43 +8,12 @@ import torch
 from matplotlib.colors import ListedColormap
 
 from llmtriad import masks
-from scripts.figures.common import style
+from scripts.figures.common import labels, number, style
 
 NAME = "mask-gallery"
 MEASURED = False
 
-TEXT = {
-    "en": {
-        "bidirectional": "Bidirectional (encoder)",
-        "causal": "Causal (decoder)",
-        "prefix": "Prefix LM: A B | C D E",
-        "window": "Sliding window, W = 3",
-        "cross": "Cross-attention, source of 4 + 2 padding",
-        "block": "Block diffusion (BD3-LM), n = 6, block 2",
-        "query": "query", "key": "key", "decoder": "decoder query", "encoder": "encoder key",
-        "legend": "dark: may attend",
-    },
-    "zh": {
-        "bidirectional": "双向（编码器）",
-        "causal": "因果（解码器）",
-        "prefix": "前缀语言模型：A B | C D E",
-        "window": "滑动窗口，W = 3",
-        "cross": "交叉注意力：4 个源词元 + 2 个填充",
-        "block": "块扩散（BD3-LM），n = 6，块大小 2",
-        "query": "查询", "key": "键", "decoder": "解码器查询", "encoder": "编码器键",
-        "legend": "深色：可以关注",
-    },
-    "it": {
-        "bidirectional": "Bidirezionale (encoder)",
-        "causal": "Causale (decoder)",
-        "prefix": "Prefix LM: A B | C D E",
-        "window": "Finestra scorrevole, W = 3",
-        "cross": "Cross-attention, 4 token + 2 di padding",
-        "block": "Block diffusion (BD3-LM), n = 6, blocchi da 2",
-        "query": "query", "key": "key", "decoder": "query del decoder", "encoder": "key dell'encoder",
-        "legend": "scuro: può prestare attenzione",
-    },
-}
+# The labels: table [mask_gallery] of locales/figures/LANGUAGE.toml.
 
 CMAP = ListedColormap(["#eef0f8", "#3f51b5"])
 
@@ -64,15 +33,16 @@ def compute(device: torch.device, quick: bool) -> dict:
     }
 
 
-def _panel(ax: plt.Axes, rows: list[list[int]], title: str, xlabel: str, ylabel: str,
+def _panel(ax: plt.Axes, rows: list[list[int]], title: str, xlabel: str, ylabel: str, language: str,
            ticks: list[str] | None = None) -> None:
     matrix = np.array(rows)
+    n_rows, n_cols = matrix.shape
     ax.imshow(matrix, cmap=CMAP, vmin=0, vmax=1)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel, fontsize=9)
     ax.set_ylabel(ylabel, fontsize=9)
-    ax.set_xticks(range(matrix.shape[1]), ticks or range(matrix.shape[1]), fontsize=7)
-    ax.set_yticks(range(matrix.shape[0]), ticks or range(matrix.shape[0]), fontsize=7)
+    ax.set_xticks(range(n_cols), ticks or [number(j, "d", language) for j in range(n_cols)], fontsize=7)
+    ax.set_yticks(range(n_rows), ticks or [number(i, "d", language) for i in range(n_rows)], fontsize=7)
     ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, matrix.shape[0]), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -82,17 +52,18 @@ def _panel(ax: plt.Axes, rows: list[list[int]], title: str, xlabel: str, ylabel:
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     with plt.rc_context(style(language)):
         fig, axes = plt.subplots(2, 3, figsize=(11, 7.6), layout="constrained")
-        _panel(axes[0, 0], data["bidirectional"], t["bidirectional"], t["key"], t["query"])
-        _panel(axes[0, 1], data["causal"], t["causal"], t["key"], t["query"])
-        _panel(axes[0, 2], data["prefix"], t["prefix"], t["key"], t["query"], list("ABCDE"))
-        _panel(axes[1, 0], data["window"], t["window"], t["key"], t["query"])
-        _panel(axes[1, 1], data["cross"], t["cross"], t["encoder"], t["decoder"])
+        _panel(axes[0, 0], data["bidirectional"], t["bidirectional"], t["key"], t["query"], language)
+        _panel(axes[0, 1], data["causal"], t["causal"], t["key"], t["query"], language)
+        _panel(axes[0, 2], data["prefix"], t["prefix"], t["key"], t["query"], language, list("ABCDE"))
+        _panel(axes[1, 0], data["window"], t["window"], t["key"], t["query"], language)
+        _panel(axes[1, 1], data["cross"], t["cross"], t["encoder"], t["decoder"], language)
         block = axes[1, 2]
-        _panel(block, data["block"], t["block"], t["key"], t["query"],
-               [f"$x_t^{{{i}}}$" for i in range(6)] + [f"$x_0^{{{i}}}$" for i in range(6)])
+        positions = [number(i, "d", language) for i in range(6)]
+        _panel(block, data["block"], t["block"], t["key"], t["query"], language,
+               [f"$x_t^{{{i}}}$" for i in positions] + [f"$x_0^{{{i}}}$" for i in positions])
         for position in (5.5,):  # the border between the noisy and the clean half
             block.axhline(position, color="#ff7043", linewidth=1.5)
             block.axvline(position, color="#ff7043", linewidth=1.5)

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from llmtriad.rank import singular_values
-from scripts.figures.common import style
+from scripts.figures.common import Labels, labels, number, style
 
 NAME = "rank-spectra"
 MEASURED = False
@@ -31,58 +31,7 @@ DIGITS, FLOOR = 2, 1e-8
 LOOK = {0.05: ("#0072B2", "o"), 0.3: ("#009E73", "s"), 1.0: ("#E69F00", "^"), 3.0: ("#D55E00", "D")}
 KINDS = {"bidirectional": "-", "causal": (0, (4, 2))}
 
-TEXT = {
-    "en": {
-        "title": "Attention spectra: n = 256 tokens, d = 16, Gaussian Q and K (float64)",
-        "index": "index $i$ of the singular value",
-        "sv": r"$\sigma_i\,/\,\sigma_1$",
-        "bidirectional": "bidirectional", "causal": "causal",
-        "legend": "logit scale: significant values ($>10^{-3}\\,\\sigma_1$)",
-        "entry": "{scale:g}, {kind}: {count}",
-        "tol": "tolerance $10^{-3}$",
-        "d1": "$d + 1 = 17$",
-        "floor": "not kept: below $10^{-8}\\,\\sigma_1$",
-        "counts_title": r"Values above $10^{-3}\,\sigma_1$",
-        "scale": "logit scale (factor on Q)",
-        "count": "significant singular values",
-        "full": "full rank, n = 256",
-        "takeaway": "Low rank shows up only when attention is near uniform (small logits): "
-                    "a tendency, not a theorem.",
-    },
-    "zh": {
-        "title": "注意力矩阵的奇异值谱：n = 256 个词元，d = 16，高斯分布的 Q 和 K（float64）",
-        "index": "奇异值序号 $i$",
-        "sv": r"$\sigma_i\,/\,\sigma_1$",
-        "bidirectional": "双向", "causal": "因果",
-        "legend": "logit 缩放：显著奇异值个数（$>10^{-3}\\,\\sigma_1$）",
-        "entry": "{scale:g}，{kind}：{count}",
-        "tol": "阈值 $10^{-3}$",
-        "d1": "$d + 1 = 17$",
-        "floor": "低于 $10^{-8}\\,\\sigma_1$：不保留",
-        "counts_title": r"大于 $10^{-3}\,\sigma_1$ 的奇异值个数",
-        "scale": "logit 缩放（Q 所乘的系数）",
-        "count": "显著奇异值个数",
-        "full": "满秩，n = 256",
-        "takeaway": "只有注意力接近均匀（logit 很小）时才出现低秩：这是一种趋势，而不是定理。",
-    },
-    "it": {
-        "title": "Spettri dell'attenzione: n = 256 token, d = 16, Q e K gaussiane (float64)",
-        "index": "indice $i$ del valore singolare",
-        "sv": r"$\sigma_i\,/\,\sigma_1$",
-        "bidirectional": "bidirezionale", "causal": "causale",
-        "legend": "scala dei logit: valori significativi ($>10^{-3}\\,\\sigma_1$)",
-        "entry": "{scale:g}, {kind}: {count}",
-        "tol": "soglia $10^{-3}$",
-        "d1": "$d + 1 = 17$",
-        "floor": "non conservati: sotto $10^{-8}\\,\\sigma_1$",
-        "counts_title": r"Valori sopra $10^{-3}\,\sigma_1$",
-        "scale": "scala dei logit (fattore su Q)",
-        "count": "valori singolari significativi",
-        "full": "rango pieno, n = 256",
-        "takeaway": "Il rango basso compare solo con attenzione quasi uniforme (logit piccoli): "
-                    "una tendenza, non un teorema.",
-    },
-}
+# The labels: table [rank_spectra] of locales/figures/LANGUAGE.toml.
 
 
 def _normalised(scale: float, causal: bool) -> torch.Tensor:
@@ -132,7 +81,7 @@ def compute(device: torch.device, quick: bool) -> dict:
     }
 
 
-def _spectra(ax: plt.Axes, data: dict, t: dict) -> None:
+def _spectra(ax: plt.Axes, data: dict, t: Labels) -> None:
     index = np.arange(1, data["n"] + 1)
     for scale in data["scales"]:
         colour, marker = LOOK[float(scale)]
@@ -143,7 +92,7 @@ def _spectra(ax: plt.Axes, data: dict, t: dict) -> None:
             ax.plot(index, values, color=colour, linestyle=dash, linewidth=1.6,
                     marker=marker, markevery=(0 if kind == "bidirectional" else 16, 32), markersize=4.5,
                     markerfacecolor=colour if kind == "bidirectional" else "white",
-                    label=t["entry"].format(scale=float(scale), kind=t[kind], count=count))
+                    label=t.format("entry", scale=float(scale), kind=t[kind], count=count))
     d1 = data["d"] + 1
     ax.axvline(d1, color="#555555", linewidth=1, linestyle=(0, (1, 2)), zorder=0)
     ax.text(d1 + 3, 1e-6, t["d1"], fontsize=9, color="#333333")
@@ -169,7 +118,7 @@ def _spectra(ax: plt.Axes, data: dict, t: dict) -> None:
               handlelength=3)
 
 
-def _counts(ax: plt.Axes, data: dict, t: dict) -> None:
+def _counts(ax: plt.Axes, data: dict, t: Labels) -> None:
     scales = data["sweep_scales"]
     for kind, dash in KINDS.items():
         ax.plot(scales, data["sweep_significant"][kind], color="#333333", linestyle=dash, linewidth=1.6,
@@ -180,7 +129,7 @@ def _counts(ax: plt.Axes, data: dict, t: dict) -> None:
     ax.axhline(data["d"] + 1, color="#555555", linewidth=1, linestyle=(0, (1, 2)), zorder=0)
     ax.text(scales[-1], data["d"] + 1 + 5, t["d1"], fontsize=9, color="#333333", ha="right")
     ax.set_xscale("log")
-    ax.set_xticks(scales, [f"{s:g}" for s in scales], fontsize=8)
+    ax.set_xticks(scales, [number(s, "g", t.language) for s in scales], fontsize=8)
     ax.minorticks_off()
     ax.set_ylim(0, 285)
     ax.set_yticks([0, 17, 64, 128, 192, 256])
@@ -191,7 +140,7 @@ def _counts(ax: plt.Axes, data: dict, t: dict) -> None:
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     with plt.rc_context(style(language)):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5.4), layout="constrained",
                                           gridspec_kw={"width_ratios": [1.7, 1]})

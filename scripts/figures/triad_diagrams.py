@@ -7,7 +7,7 @@ import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from llmtriad import masks
-from scripts.figures.common import style
+from scripts.figures.common import Labels, labels, style
 
 NAME = "triad-diagrams"
 MEASURED = False
@@ -50,57 +50,7 @@ TOKENS = {
            "t5_out": ["il", "gatto", "*dorme"]},
 }
 
-TEXT = {
-    "en": {
-        "encoder_only": "Encoder-only (BERT)", "decoder_only": "Decoder-only (GPT)",
-        "encoder_decoder": "Encoder-decoder (T5)",
-        "encoder_blocks": "N× encoder blocks", "decoder_blocks": "N× decoder blocks",
-        "attention_bidirectional": "bidirectional\nself-attention",
-        "attention_causal": "causal\nself-attention",
-        "cross_attention": "cross-attention", "ffn": "feed-forward",
-        "embed": "token embeddings\n+ positions",
-        "mlm_head": "MLM head / classifier", "lm_head": "LM head (softmax)",
-        "encoder_output": "encoder output",
-        "kv": "keys and values for every\ndecoder block's cross-attention",
-        "in_masked": "input tokens, some masked", "in_plain": "input tokens", "in_source": "source text",
-        "in_target": "target so far (shifted right)", "out_bert": "predicted tokens / class",
-        "out_gpt": "next token at every position", "out_t5": "output text",
-        "caption": "Mask glyphs: rows = queries, columns = keys, dark = may attend. Each block also has "
-                   "residual connections and layer norms (not drawn).",
-    },
-    "zh": {
-        "encoder_only": "仅编码器（BERT）", "decoder_only": "仅解码器（GPT）",
-        "encoder_decoder": "编码器-解码器（T5）",
-        "encoder_blocks": "N× 编码器块", "decoder_blocks": "N× 解码器块",
-        "attention_bidirectional": "双向\n自注意力", "attention_causal": "因果\n自注意力",
-        "cross_attention": "交叉注意力", "ffn": "前馈网络", "embed": "词元嵌入\n+ 位置编码",
-        "mlm_head": "MLM 输出头 / 分类器", "lm_head": "LM 输出头（softmax）",
-        "encoder_output": "编码器输出",
-        "kv": "每个解码器块中\n交叉注意力的键和值",
-        "in_masked": "输入词元（部分被掩码）", "in_plain": "输入词元", "in_source": "源文本",
-        "in_target": "已生成的目标（右移一位）", "out_bert": "预测的词元 / 类别",
-        "out_gpt": "每个位置的下一个词元", "out_t5": "输出文本",
-        "caption": "掩码小图：行 = 查询，列 = 键，深色 = 可以关注。每个块中还有残差连接和层归一化（图中未画出）。",
-    },
-    "it": {
-        "encoder_only": "Solo encoder (BERT)", "decoder_only": "Solo decoder (GPT)",
-        "encoder_decoder": "Encoder-decoder (T5)",
-        "encoder_blocks": "N× blocchi encoder", "decoder_blocks": "N× blocchi decoder",
-        "attention_bidirectional": "self-attention\nbidirezionale",
-        "attention_causal": "self-attention\ncausale",
-        "cross_attention": "cross-attention", "ffn": "feed-forward",
-        "embed": "embedding dei token\n+ posizioni",
-        "mlm_head": "testa MLM /\nclassificatore", "lm_head": "testa LM (softmax)",
-        "encoder_output": "output dell'encoder",
-        "kv": "key e value della cross-attention\ndi ogni blocco del decoder",
-        "in_masked": "token di input, alcuni mascherati", "in_plain": "token di input",
-        "in_source": "testo sorgente", "in_target": "target finora (spostato a destra)",
-        "out_bert": "token predetti / classe", "out_gpt": "token successivo in ogni posizione",
-        "out_t5": "testo di output",
-        "caption": "Maschere: righe = query, colonne = key, scuro = può prestare attenzione. "
-                   "Ogni blocco ha anche connessioni residue e layer norm (non disegnate).",
-    },
-}
+# The labels: table [triad_diagrams] of locales/figures/LANGUAGE.toml.
 
 # Okabe-Ito based fills (light) and edges (dark), one pair per kind of box.
 COLOURS = {
@@ -174,7 +124,7 @@ def _tokens(ax: plt.Axes, x: float, y: float, tokens: list[str | None]) -> None:
              fontsize=8, bold=kind == "predicted")
 
 
-def _column(ax: plt.Axes, column: dict, tokens: dict, glyphs: dict, t: dict) -> dict[str, tuple]:
+def _column(ax: plt.Axes, column: dict, tokens: dict, glyphs: dict, t: Labels) -> dict[str, tuple]:
     """Draw one stack, bottom to top; return the anchor points other arrows connect to."""
     x = column["x"]
     anchors: dict[str, tuple] = {}
@@ -219,7 +169,7 @@ def _column(ax: plt.Axes, column: dict, tokens: dict, glyphs: dict, t: dict) -> 
 
 
 def draw(data: dict, language: str) -> plt.Figure:
-    t = TEXT[language]
+    t = labels(__name__, language)
     tokens = data["tokens"][language]
     panels = data["panels"]
     with plt.rc_context(style(language)):
