@@ -9,8 +9,9 @@ published as they are. A page naming a figure that does not exist fails the
 strict build through MkDocs' own link validation.
 
 A caption can say where a measured figure was measured without copying it
-by hand: `[[measured-on:MODULE]]` in a page becomes the device and PyTorch
-version that figures/manifest.json records for that figure's script.
+by hand: `[[measured-on:MODULE]]` in a page becomes the device, named in the
+page's language, and the PyTorch version that the figure's JSON and
+figures/manifest.json record.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+from scripts.figures.common import device_label
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 MEASURED_ON = re.compile(r"\[\[measured-on:([\w-]+)\]\]")
@@ -64,6 +67,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             raise PluginError(f"{page.file.src_uri}: {match.group(0)} names no figure in figures/manifest.json")
         if not entry["measured"]:
             raise PluginError(f"{page.file.src_uri}: {match.group(1)} is deterministic; it was measured nowhere")
-        return f"{entry['device']}, PyTorch {entry['torch']}"
+        data = json.loads((FIGURES_DIR / entry["files"][0]).read_text(encoding="utf-8"))  # NAME.json
+        return f"{device_label(data['device_info'], config.theme['language'])}, PyTorch {entry['torch']}"
 
     return MEASURED_ON.sub(measured_on, markdown)

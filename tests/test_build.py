@@ -162,3 +162,12 @@ def test_notebook_math_uses_dollar_delimiters(language: str) -> None:
                 text = "".join(cell["source"])
                 if cell["cell_type"] == "markdown":
                     assert not re.search(r"\\\(|\\\[", text), f"{language}/{source}: write math as $...$"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_measured_on_names_the_machine_in_the_page_language(built_site: Path, language: str) -> None:
+    from scripts.figures.common import device_label
+
+    info = json.loads((ROOT / "figures/kv-decoding-time.json").read_text(encoding="utf-8"))["device_info"]
+    html = (language_dir(built_site, language) / "kv-cache/index.html").read_text(encoding="utf-8")
+    assert device_label(info, language) in html and "[[measured-on" not in html

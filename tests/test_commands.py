@@ -168,7 +168,7 @@ CHECKS: dict[str, Run | Covered] = {
 }
 
 # The project files a command run in a scratch copy may read or write.
-COPIED = ["Makefile", "pyproject.toml", "docs", "figures", "scripts", "exercises"]
+COPIED = ["Makefile", "pyproject.toml", "docs", "figures", "scripts", "exercises", "locales"]
 
 
 def execute(command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
