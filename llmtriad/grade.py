@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -232,15 +233,28 @@ def grade_all(entries: list[dict], exercises_dir: Path, impl: str, timeout: floa
 # --- Reports ------------------------------------------------------------------
 
 
+def _width(text: str) -> int:
+    """Columns a terminal gives text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
+
+
 def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
     s = strings
-    lines = [f"{s('table.exercise'):<28}{s('table.points'):>12}  {s('table.status')}", "-" * 56]
+    lines = [f"{_left(s('table.exercise'), 28)}{_right(s('table.points'), 12)}  {s('table.status')}", "-" * 56]
     for r in results:
         passed = sum(t["status"] == "passed" for t in r.tests)
         count = " " + s("table.tests", passed=passed, count=len(r.tests)) if r.tests and r.status == IN_PROGRESS else ""
         lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {s.status(r.status)}{count}")
     total, best = sum(r.points for r in results), sum(r.max_points for r in results)
-    lines += ["-" * 56, f"{s('table.total'):<28}{total:>7g}/{best:<4}"]
+    lines += ["-" * 56, f"{_left(s('table.total'), 28)}{total:>7g}/{best:<4}"]
 
     todo = next((r for r in results if r.status != DONE), None)
     if todo is None:
