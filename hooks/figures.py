@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from scripts.figures.common import device_label
+from scripts.figures.common import device_label, labels
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 MEASURED_ON = re.compile(r"\[\[measured-on:([\w-]+)\]\]")
@@ -68,6 +68,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         if not entry["measured"]:
             raise PluginError(f"{page.file.src_uri}: {match.group(1)} is deterministic; it was measured nowhere")
         data = json.loads((FIGURES_DIR / entry["files"][0]).read_text(encoding="utf-8"))  # NAME.json
-        return f"{device_label(data['device_info'], config.theme['language'])}, PyTorch {entry['torch']}"
+        language = config.theme["language"]
+        return labels("device", language).format("measured_on", device=device_label(data["device_info"], language),
+                                                 torch=entry["torch"])
 
     return MEASURED_ON.sub(measured_on, markdown)

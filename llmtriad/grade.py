@@ -246,6 +246,11 @@ def _right(text: str, width: int) -> str:
     return " " * max(0, width - _width(text)) + text
 
 
+def _labelled(label: str, value: str) -> str:
+    """"file: x" in English and Italian, "文件：x" in Chinese (a full-width colon carries its own space)."""
+    return f"  {label}{'' if label.endswith('：') else ' '}{value}"
+
+
 def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
     s = strings
     lines = [f"{_left(s('table.exercise'), 28)}{_right(s('table.points'), 12)}  {s('table.status')}", "-" * 56]
@@ -262,21 +267,22 @@ def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
         return "\n".join(lines)
     entry = next(e for e in entries if e["id"] == todo.id)
     lines.append("\n" + s("table.next", id=todo.id, title=todo.title, status=s.status(todo.status)))
-    lines.append(f"  {s('table.file')} exercises/{todo.id}/{entry['module']}.py")
-    lines.append(f"  {s('table.instructions')} {readme(todo.id, s.language)}")
+    lines.append(_labelled(s('table.file'), f"exercises/{todo.id}/{entry['module']}.py"))
+    lines.append(_labelled(s('table.instructions'), readme(todo.id, s.language)))
     failure = todo.first_failure()
     if todo.message:
         lines.append("  " + todo.message.replace("\n", "\n  "))
     elif failure is not None:
-        lines.append(f"  {s('table.first_failure')} {failure['name']}")
-        lines.append(f"  {s('table.what_happened')} {failure['message'].splitlines()[0] if failure['message'] else '?'}")
+        lines.append(_labelled(s('table.first_failure'), failure['name']))
+        lines.append(_labelled(s('table.what_happened'),
+                                failure['message'].splitlines()[0] if failure['message'] else '?'))
         if failure["hint"]:
-            lines.append(f"  {s('table.hint')} {failure['hint']}")
+            lines.append(_labelled(s('table.hint'), failure['hint']))
     elif todo.status == NOT_STARTED and entry["texts"]["hints"]:
-        lines.append(f"  {s('table.to_start')} {entry['texts']['hints'][0]}")
-    lines.append(f"  {s('table.read')} {section_url(entry['section'], s.language)}")
+        lines.append(_labelled(s('table.to_start'), entry['texts']['hints'][0]))
+    lines.append(_labelled(s('table.read'), section_url(entry['section'], s.language)))
     language = "" if s.language == SOURCE_LANGUAGE else f" --lang {s.language}"
-    lines.append(f"  {s('table.more_hints')} .venv/bin/python -m llmtriad.grade --hints {todo.id}{language}")
+    lines.append(_labelled(s('table.more_hints'), f".venv/bin/python -m llmtriad.grade --hints {todo.id}{language}"))
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from llmtriad.diffusion import forward_mask, sample_times
-from scripts.figures.common import Labels, labels, number, style
+from scripts.figures.common import Labels, labels, style
 
 NAME = "mdlm-loss-weight"
 MEASURED = False
@@ -86,11 +86,6 @@ def compute(device: torch.device, quick: bool) -> dict:
     }
 
 
-def _spaced(count: int, language: str) -> str:
-    """A count grouped in thousands by spaces, the SI way, the same in every language: 100 000."""
-    return number(count, "_d", language).replace("_", " ")
-
-
 def _weight_panel(ax: plt.Axes, data: dict, t: Labels) -> None:
     curve = data["weight_curve"]
     ax.plot(curve["t"], curve["weight"], color=WEIGHTED, linewidth=2)
@@ -122,7 +117,7 @@ def _by_t_panel(ax: plt.Axes, data: dict, t: Labels) -> None:
     ax.set_ylim(0, Y_MAX)
     ax.set_xlabel(t["t_log"])
     ax.set_ylabel(t.format("clipped", m=Y_MAX))
-    ax.set_title(t.format("by_t_title", k=_spaced(data["per_t"], t.language)), fontsize=10)
+    ax.set_title(t.format("by_t_title", k=data["per_t"]), fontsize=10)
     ax.legend(fontsize=8.5, loc="upper right", frameon=False)
 
 
@@ -145,7 +140,7 @@ def _box_panel(ax: plt.Axes, data: dict, t: Labels) -> None:
     ax.set_ylim(-0.2, 1.3 * data["weighted"]["percentiles"]["99"])  # room for the legend on top
     ax.set_ylabel(t["estimate"])
     ax.tick_params(axis="x", labelsize=8.5)
-    ax.set_title(t.format("box_title", n=_spaced(data["draws"], t.language)), fontsize=10)
+    ax.set_title(t.format("box_title", n=data["draws"]), fontsize=10)
     ax.legend(fontsize=8.5, loc="upper right", frameon=False)
     ax.text(0.98, 0.02, t["box_note"], transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
             color="#424242")
