@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = list(site.LANGUAGES)
 # What a test copy of the project needs in order to build.
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.zh.yml", "mkdocs.it.yml", "docs", "figures",
-                 "hooks", "locales", "overrides", "llmtriad"]
+                 "hooks", "locales", "overrides", "llmtriad", "scripts"]
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +57,17 @@ def project_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def quick_project_copy(project_copy: Path) -> Path:
-    """The same copy with its notebooks rendered but not executed (about 10 s less per build),
-    for the checks that are not about notebooks."""
+    """The same copy with its notebooks and exec="on" code blocks rendered but not run (about
+    10 s less per build), for the checks that are not about running code."""
     config = project_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "    execute: true\n" in text, "mkdocs.yml no longer says `execute: true` for mkdocs-jupyter"
     config.write_text(text.replace("    execute: true\n", "    execute: false\n"), encoding="utf-8")
+    # Code blocks that run at build time (markdown-exec) are shown, not run.
+    for page in (project_copy / "docs").rglob("*.md"):
+        source = page.read_text(encoding="utf-8")
+        if ' exec="on"' in source:
+            page.write_text(source.replace(' exec="on"', ""), encoding="utf-8")
     return project_copy
 
 
