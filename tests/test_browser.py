@@ -187,7 +187,7 @@ def test_search_finds_a_chinese_term_inside_a_word_on_chinese_pages_only(visit, 
     assert all(r.startswith(site_url + "zh/") for r in results), f"non-Chinese results: {results}"
 
 
-@pytest.mark.parametrize("language, retry", [("en", "Try Again"), ("zh", "重试"), ("it", "Riprova")])
+@pytest.mark.parametrize("language, retry", [("en", "Try Again"), ("zh", "再试一次"), ("it", "Riprova")])
 def test_quiz_explains_each_answer_in_the_page_language(visit, language: str, retry: str) -> None:
     page = visit("" if language == "en" else f"{language}/").page
 
