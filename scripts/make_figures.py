@@ -86,6 +86,9 @@ def make(name: str, device: torch.device, languages: list[str], quick: bool, out
     data = module.compute(device, quick)
     save_json(data, out / f"{module.NAME}.json")
     files = [f"{module.NAME}.json"] + [draw(module, data, language, out) for language in languages]
+    # Languages not drawn this time (--lang) keep their files and their place in the manifest.
+    kept = read_manifest(out).get(name, {}).get("files", [])
+    files += [f for f in kept if f not in files and (out / f).exists()]
     measured = bool(module.MEASURED(device) if callable(module.MEASURED) else module.MEASURED)
     return {
         "script": f"scripts/figures/{name}.py",
