@@ -257,7 +257,8 @@ def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
     for r in results:
         passed = sum(t["status"] == "passed" for t in r.tests)
         count = s("table.tests", passed=passed, count=len(r.tests)) if r.tests and r.status == IN_PROGRESS else ""
-        count = count if count.startswith("（") else " " + count  # full-width brackets bring their own space
+        if count and not count.startswith("（"):  # full-width brackets bring their own space
+            count = " " + count
         lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {s.status(r.status)}{count}")
     total, best = sum(r.points for r in results), sum(r.max_points for r in results)
     lines += ["-" * 56, f"{_left(s('table.total'), 28)}{total:>7g}/{best:<4}"]
