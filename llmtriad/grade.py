@@ -62,6 +62,10 @@ class Strings:
         section, name = key.split(".")
         return self._table[section][name].format(**values)
 
+    def number(self, value: float) -> str:
+        """A score as this language writes it: 4.4, or 4,4 in Italian."""
+        return f"{value:g}".replace(".", LANGUAGES["languages"][self.language]["decimal"])
+
     def status(self, status: str) -> str:
         return self(f"status.{STATUS_KEYS[status]}")
 
@@ -259,9 +263,9 @@ def table(results: list[Result], entries: list[dict], strings: Strings) -> str:
         count = s("table.tests", passed=passed, count=len(r.tests)) if r.tests and r.status == IN_PROGRESS else ""
         if count and not count.startswith("（"):  # full-width brackets bring their own space
             count = " " + count
-        lines.append(f"{r.id:<28}{r.points:>7g}/{r.max_points:<4}  {s.status(r.status)}{count}")
+        lines.append(f"{r.id:<28}{s.number(r.points):>7}/{r.max_points:<4}  {s.status(r.status)}{count}")
     total, best = sum(r.points for r in results), sum(r.max_points for r in results)
-    lines += ["-" * 56, f"{_left(s('table.total'), 28)}{total:>7g}/{best:<4}"]
+    lines += ["-" * 56, f"{_left(s('table.total'), 28)}{s.number(total):>7}/{best:<4}"]
 
     todo = next((r for r in results if r.status != DONE), None)
     if todo is None:

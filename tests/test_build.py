@@ -171,3 +171,9 @@ def test_measured_on_names_the_machine_in_the_page_language(built_site: Path, la
     info = json.loads((ROOT / "figures/kv-decoding-time.json").read_text(encoding="utf-8"))["device_info"]
     html = (language_dir(built_site, language) / "kv-cache/index.html").read_text(encoding="utf-8")
     assert device_label(info, language) in html and "[[measured-on" not in html
+
+
+@pytest.mark.parametrize("language, notice", [("en", "Text CC BY 4.0"), ("zh", "文字采用 CC BY 4.0"),
+                                              ("it", "Testi CC BY 4.0")])
+def test_the_footer_speaks_the_page_language(built_site: Path, language: str, notice: str) -> None:
+    assert notice in (language_dir(built_site, language) / "index.html").read_text(encoding="utf-8")

@@ -201,3 +201,9 @@ def test_watch_regrades_when_a_file_is_saved(tmp_path: Path) -> None:
         watchdog.cancel()
         child.terminate()
         child.wait(timeout=30)
+
+
+@pytest.mark.parametrize("language, written", [("en", "4.4"), ("zh", "4.4"), ("it", "4,4")])
+def test_scores_are_written_the_way_the_language_writes_numbers(language: str, written: str) -> None:
+    assert grade.Strings(language).number(4.4) == written
+    assert grade.Strings(language).number(10) == "10"
