@@ -98,13 +98,16 @@ def test_static_cache_matches_concatenation(solution) -> None:
 
 def test_static_cache_writes_into_its_buffer(solution) -> None:
     cache = solution.StaticKVCache(B, H, 8, D)
-    buffers = (cache.keys.data_ptr(), cache.values.data_ptr())
+    # Holding the buffers keeps their memory from being handed to a new tensor, so that a
+    # replaced buffer cannot come back at the same address.
+    keys, values = cache.keys, cache.values
     (k1, v1), (k2, v2) = random_kv(3, 2)
     cache.update(k1, v1)
     cache.update(k2, v2)
-    assert (cache.keys.data_ptr(), cache.values.data_ptr()) == buffers, (
+    assert (cache.keys.data_ptr(), cache.values.data_ptr()) == (keys.data_ptr(), values.data_ptr()), (
         "StaticKVCache.update replaced self.keys or self.values with a new tensor; expected it to write into the buffers"
     )
+    assert_tensor_close(keys[:, :, :5], torch.cat([k1, k2], dim=2), "the original keys buffer after updates of 3 and 2")
     assert tuple(cache.keys.shape) == (B, H, 8, D), (
         f"StaticKVCache.keys has shape {tuple(cache.keys.shape)} after two updates, expected {(B, H, 8, D)} (max_len stays 8)"
     )
