@@ -13,7 +13,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live test test-fast browser grade figures bench-site bench-grade bench-figures translations clean
+.PHONY: help env serve site live test test-fast browser grade dev-check figures bench-site bench-grade bench-figures translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -42,8 +42,9 @@ live: $(STAMP)
 browser:
 	sh scripts/install_browser.sh
 
+# The slowest tests are printed, to keep CI time in view.
 test: $(STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 # Everything but the browser tests.
 test-fast: $(STAMP)
@@ -51,7 +52,11 @@ test-fast: $(STAMP)
 
 # make grade lang=zh (or it, en): the report and hints in that language; default: your locale.
 grade: $(STAMP)
-	$(PY) -m llmtriad.grade $(if $(lang),--lang $(lang)) $(args)
+	$(PY) -m grader $(if $(lang),--lang $(lang)) $(args)
+
+# Maintainers: prove every exercise and its tests (grader/dev.py); make test runs it too.
+dev-check: $(STAMP)
+	$(PY) -m grader dev check $(args)
 
 figures: $(STAMP)
 	$(PY) -m scripts.make_figures $(args)

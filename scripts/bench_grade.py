@@ -15,16 +15,22 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from llmtriad import grade
+if not __package__:  # run as a file (python scripts/bench_grade.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grader.course import Course
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ALL_TARGET_S, ONE_TARGET_S = 20.0, 5.0
 
 
 def timed(arguments: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "llmtriad.grade", "--impl", "reference", *arguments],
-                   cwd=grade.ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "grader", "report", "--impl", "reference", *arguments],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -35,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    entries = grade.load_manifest(grade.ROOT / "exercises")
-    first = entries[0]["id"]
+    entries = Course(ROOT).order()
+    first = entries[0]
     all_runs = [timed([]) for _ in range(args.repeat)]
     one_runs = [timed(["--only", first]) for _ in range(args.repeat)]
     print(f"grade all {len(entries)} exercises (reference): median {statistics.median(all_runs):.1f} s "

@@ -30,7 +30,7 @@ import pytest
 
 from tests.conftest import ROOT, copy_project
 
-EXERCISE_IDS = [e["id"] for e in tomllib.loads((ROOT / "exercises/manifest.toml").read_text())["exercise"]]
+EXERCISE_IDS = tomllib.loads((ROOT / "exercises/order.toml").read_text())["order"]
 EXERCISE_ID = re.compile(r"\be\d\d_[a-z0-9_]+")
 PROGRAM = re.compile(r"^(make( |$)|\.venv/bin/)")
 SCRIPTS = ["make_figures", "site", "translations", "bench_figures", "bench_site", "bench_grade"]
@@ -67,7 +67,8 @@ def documented_commands() -> dict[str, list[str]]:
     files = [ROOT / "README.md", ROOT / "Makefile",
              *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "docs").rglob("*.ipynb")),
              *sorted((ROOT / "exercises").rglob("*.md")), *sorted((ROOT / "exercises").rglob("*.py")),
-             *sorted((ROOT / "llmtriad").rglob("*.py")), *sorted((ROOT / "scripts").rglob("*.py"))]
+             *sorted((ROOT / "llmtriad").rglob("*.py")), *sorted((ROOT / "grader").rglob("*.py")),
+             *sorted((ROOT / "scripts").rglob("*.py"))]
     found: dict[str, list[str]] = {}
     for path in files:
         read = _commands_in_makefile if path.name == "Makefile" else readers[path.suffix]
@@ -102,21 +103,24 @@ CHECKS: dict[str, Run | Covered] = {
     # Learners
     "make": Run(),
     "make grade": Run(),
-    ".venv/bin/python -m llmtriad.grade": Covered("tests/test_commands.py::test_documented_command_runs"),
-    ".venv/bin/python -m llmtriad.grade --only {id}": Run(),
-    ".venv/bin/python -m llmtriad.grade --hints {id}": Run(),
+    ".venv/bin/python -m grader": Covered("tests/test_commands.py::test_documented_command_runs"),
+    ".venv/bin/python -m grader --only {id}": Run(),
+    ".venv/bin/python -m grader --hints {id}": Run(),
     ".venv/bin/pytest exercises/{id}": Run(),
     "make grade lang=zh": Covered("tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
     "make grade lang=it": Covered("tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
-    ".venv/bin/python -m llmtriad.grade --lang zh": Covered(
+    ".venv/bin/python -m grader --lang zh": Covered(
         "tests/test_grader.py::test_the_report_speaks_the_chosen_language"),
     'make grade args="--watch"': Covered("tests/test_grader.py::test_watch_regrades_when_a_file_is_saved"),
-    ".venv/bin/python -m llmtriad.grade --watch": Covered("tests/test_grader.py::test_watch_regrades_when_a_file_is_saved"),
+    ".venv/bin/python -m grader --watch": Covered("tests/test_grader.py::test_watch_regrades_when_a_file_is_saved"),
     # Instructors
-    ".venv/bin/python -m llmtriad.grade --impl reference": Covered(
+    ".venv/bin/python -m grader report --impl reference": Covered(
         "tests/test_grader.py::test_reference_scores_full_marks_with_json_and_gradescope"),
-    ".venv/bin/python -m llmtriad.grade --json out.json --gradescope results.json": Covered(
+    ".venv/bin/python -m grader report --json grades.json --gradescope results.json": Covered(
         "tests/test_grader.py::test_reference_scores_full_marks_with_json_and_gradescope"),
+    # Maintainers
+    "make dev-check": Covered("tests/test_dev_check.py::test_every_exercise_checks_out"),
+    ".venv/bin/python -m grader dev check": Covered("tests/test_dev_check.py::test_every_exercise_checks_out"),
     # Authors and translators
     "make serve": Covered("tests/test_browser.py::test_page_loads_cleanly"),
     "make serve TORCH=cuda": Covered("tests/test_browser.py::test_page_loads_cleanly"),

@@ -7,8 +7,6 @@ import torch
 
 from exercises.checks import assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e02_multi_head")
-
 
 def test_split_heads_shape(solution) -> None:
     out = solution.split_heads(torch.zeros(2, 5, 12), 3)

@@ -15,8 +15,6 @@ from torch.nn.attention.flex_attention import create_mask
 
 from exercises.checks import assert_mask_equal, assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e03_masks")
-
 
 def ones(rows: int, cols: int) -> torch.Tensor:
     return torch.ones(rows, cols, dtype=torch.bool)

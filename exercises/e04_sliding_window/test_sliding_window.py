@@ -15,8 +15,6 @@ from torch.nn.attention.flex_attention import create_mask
 
 from exercises.checks import assert_mask_equal, assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e04_sliding_window")
-
 
 def random_qkv(length: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)

@@ -15,8 +15,6 @@ from torch.nn.utils.rnn import pad_sequence
 
 from exercises.checks import assert_mask_equal, assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e05_cross_attention")
-
 
 def real_tokens(lengths: list[int], max_len: int) -> torch.Tensor:
     """(B, max_len): ones for the real tokens, padded with False by pad_sequence."""

@@ -14,8 +14,6 @@ from torch.nn.attention.flex_attention import create_mask
 
 from exercises.checks import assert_mask_equal
 
-pytestmark = pytest.mark.exercise("e06_block_diffusion_mask")
-
 
 def blocks(pattern: torch.Tensor, block_size: int) -> torch.Tensor:
     """Blow a (blocks, blocks) pattern up to tokens: each entry becomes a block_size x block_size tile."""

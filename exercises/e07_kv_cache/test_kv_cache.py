@@ -15,8 +15,6 @@ from torch.nn.attention.bias import causal_lower_right
 
 from exercises.checks import assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e07_kv_cache")
-
 B, H, D = 2, 3, 8
 
 

@@ -13,8 +13,6 @@ import torch.nn.functional as F
 
 from exercises.checks import assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e08_gqa")
-
 
 def random_qkv(n_heads: int, n_kv_heads: int, B: int = 2, T: int = 5, S: int = 6, D: int = 8, seed: int = 0):
     g = torch.Generator().manual_seed(seed)

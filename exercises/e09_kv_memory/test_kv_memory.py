@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.exercise("e09_kv_memory")
-
 GIB = 2**30
 KIB = 2**10
 K8 = 8192

@@ -9,8 +9,6 @@ from __future__ import annotations
 import pytest
 import torch
 
-pytestmark = pytest.mark.exercise("e11_t5_spans")
-
 # T5's sentinels <extra_id_0>, <extra_id_1>, ... have ids counting DOWN from 32099.
 SENTINELS = [32099 - i for i in range(100)]
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import pytest
 import torch
 
-pytestmark = pytest.mark.exercise("e13_llada_sampling")
-
 M = 9  # the mask id in the remask_step tests; predicted tokens are 0..V-1 < M
 
 

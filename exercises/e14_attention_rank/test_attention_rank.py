@@ -15,8 +15,6 @@ import torch.nn.functional as F
 
 from exercises.checks import assert_tensor_close
 
-pytestmark = pytest.mark.exercise("e14_attention_rank")
-
 
 def gaussian_qk(n: int, d: int, scale: float = 1.0, seed: int = 0):
     """Standard Gaussian queries (multiplied by scale) and keys, float64."""
