@@ -172,8 +172,10 @@ def _to_write(module: Any) -> dict[str, Any]:
 
 
 def _signature(function: Any) -> str:
-    # Annotations are strings under `from __future__ import annotations`: compare and show them unquoted.
-    return str(inspect.signature(function)).replace("'", "")
+    """Parameter names, kinds and defaults: what a caller relies on (annotations may be spelled differently)."""
+    signature = inspect.signature(function)
+    plain = [p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()]
+    return str(signature.replace(parameters=plain, return_annotation=inspect.Signature.empty))
 
 
 def _signatures(thing: Any) -> dict[str, str]:

@@ -39,8 +39,10 @@ def scaled_dot_product_attention(
     has returned zeros too since its 2024 "safe softmax" change; checked with
     PyTorch 2.13.)
     """
-    assert q.shape[-1] == k.shape[-1], f"queries and keys differ in size: {q.shape} vs {k.shape}"
-    assert k.shape[-2] == v.shape[-2], f"one value per key: {k.shape} vs {v.shape}"
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"queries and keys differ in size: {q.shape} vs {k.shape}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"one value per key: {k.shape} vs {v.shape}")
     if scale is None:
         # Dot products of d_k-dim vectors with unit-variance entries have
         # variance d_k; dividing by sqrt(d_k) keeps the softmax from saturating.
@@ -48,7 +50,8 @@ def scaled_dot_product_attention(
 
     scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S)
     if mask is not None:
-        assert mask.dtype == torch.bool, f"mask must be boolean (True = may attend), got {mask.dtype}"
+        if mask.dtype != torch.bool:
+            raise ValueError(f"mask must be boolean (True = may attend), got {mask.dtype}")
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = torch.softmax(scores, dim=-1)  # each row sums to 1 over the keys
     if mask is not None:
@@ -62,7 +65,8 @@ def scaled_dot_product_attention(
 def split_heads(x: Tensor, n_heads: int) -> Tensor:
     """(B, T, n_heads * head_dim) -> (B, n_heads, T, head_dim)."""
     batch, length, width = x.shape
-    assert width % n_heads == 0, f"width {width} is not divisible by {n_heads} heads"
+    if width % n_heads != 0:
+        raise ValueError(f"width {width} is not divisible by {n_heads} heads")
     return x.view(batch, length, n_heads, width // n_heads).transpose(1, 2)
 
 

@@ -66,16 +66,17 @@ def mask_tokens(
         labels: (...) same dtype: the original id at chosen positions,
             IGNORE_INDEX (-100) everywhere else.
     """
-    assert not tokens.is_floating_point(), f"tokens must be integer ids, got {tokens.dtype}"
-    assert 0.0 <= p <= 1.0, f"p is a probability, got {p}"
+    if tokens.is_floating_point():
+        raise ValueError(f"tokens must be integer ids, got {tokens.dtype}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p is a probability, got {p}")
     device = tokens.device
 
     # 1. Choose each position independently with probability p.
     chosen = torch.rand(tokens.shape, generator=generator, device=device) < p  # (...)
     if special_mask is not None:
-        assert special_mask.shape == tokens.shape, (
-            f"special_mask {tuple(special_mask.shape)} vs tokens {tuple(tokens.shape)}"
-        )
+        if special_mask.shape != tokens.shape:
+            raise ValueError(f"special_mask {tuple(special_mask.shape)} vs tokens {tuple(tokens.shape)}")
         chosen = chosen & ~special_mask.bool()  # a new tensor: the caller's mask stays as it was
 
     # 2. The loss only looks at chosen positions; -100 tells cross_entropy to skip the rest.
@@ -122,10 +123,10 @@ def span_corrupt(
             span 1's tokens, ..., then the next sentinel.
         Both keep the dtype of `tokens`.
     """
-    assert tokens.dim() == 1, f"one sequence at a time: tokens must be 1-D, not {tuple(tokens.shape)}"
-    assert len(sentinel_ids) > len(spans), (
-        f"{len(spans)} spans need {len(spans) + 1} sentinels, got {len(sentinel_ids)}"
-    )
+    if tokens.dim() != 1:
+        raise ValueError(f"one sequence at a time: tokens must be 1-D, not {tuple(tokens.shape)}")
+    if len(sentinel_ids) <= len(spans):
+        raise ValueError(f"{len(spans)} spans need {len(spans) + 1} sentinels, got {len(sentinel_ids)}")
 
     def sentinel(i: int) -> Tensor:
         # (1,), in the dtype and device of tokens so that torch.cat accepts it
@@ -135,13 +136,12 @@ def span_corrupt(
     target_parts: list[Tensor] = []
     kept_from = 0  # first token after the previous span
     for i, (start, length) in enumerate(spans):
-        assert length >= 1, f"span {i} is empty: {(start, length)}"
-        assert start >= kept_from, (
-            f"spans must be sorted and disjoint: span {i} {(start, length)} starts before {kept_from}"
-        )
-        assert start + length <= len(tokens), (
-            f"span {i} {(start, length)} runs past the end ({len(tokens)} tokens)"
-        )
+        if length < 1:
+            raise ValueError(f"span {i} is empty: {(start, length)}")
+        if start < kept_from:
+            raise ValueError(f"spans must be sorted and disjoint: span {i} {(start, length)} starts before {kept_from}")
+        if start + length > len(tokens):
+            raise ValueError(f"span {i} {(start, length)} runs past the end ({len(tokens)} tokens)")
         # Inputs: the kept tokens, then the span's placeholder.
         input_parts += [tokens[kept_from:start], sentinel(i)]
         # Targets: the placeholder, then the tokens it hides.
@@ -160,7 +160,8 @@ def _random_composition(total: int, parts: int, generator: torch.Generator) -> l
     Choosing parts - 1 distinct cut points among the total - 1 gaps between
     `total` items gives every composition the same probability.
     """
-    assert 1 <= parts <= total, f"cannot split {total} into {parts} positive parts"
+    if not 1 <= parts <= total:
+        raise ValueError(f"cannot split {total} into {parts} positive parts")
     cuts = torch.randperm(total - 1, generator=generator)[: parts - 1] + 1
     edges = torch.cat([torch.tensor([0]), cuts.sort().values, torch.tensor([total])])
     return edges.diff().tolist()
@@ -183,9 +184,12 @@ def random_spans(
         (start, length) pairs, sorted, disjoint, each length >= 1 (T5 uses
         noise_density 0.15 and mean_span_length 3).
     """
-    assert length >= 2, f"need at least 2 tokens to corrupt some and keep some, got {length}"
-    assert 0.0 < noise_density < 1.0, f"noise_density must be in (0, 1), got {noise_density}"
-    assert mean_span_length >= 1, f"mean_span_length must be at least 1, got {mean_span_length}"
+    if length < 2:
+        raise ValueError(f"need at least 2 tokens to corrupt some and keep some, got {length}")
+    if not 0.0 < noise_density < 1.0:
+        raise ValueError(f"noise_density must be in (0, 1), got {noise_density}")
+    if mean_span_length < 1:
+        raise ValueError(f"mean_span_length must be at least 1, got {mean_span_length}")
 
     noise = min(max(round(length * noise_density), 1), length - 1)
     kept = length - noise

@@ -47,7 +47,8 @@ def sample_times(batch: int, generator: torch.Generator | None = None, eps: floa
     from 0 matters because the loss divides by t: a sequence with t close to
     0 has almost no masked token, and its few tokens would get a huge weight.
     """
-    assert 0.0 <= eps < 1.0, f"eps must lie in [0, 1), got {eps}"
+    if not 0.0 <= eps < 1.0:
+        raise ValueError(f"eps must lie in [0, 1), got {eps}")
     u = torch.rand(batch, generator=generator)  # (B,)
     return (1.0 - eps) * u + eps  # (B,), in [eps, 1)
 
@@ -66,8 +67,10 @@ def forward_mask(
     Returns:
         xt: (B, L) long. Where xt != mask_id, xt equals x0.
     """
-    assert x0.dim() == 2, f"x0 must be (B, L), got shape {tuple(x0.shape)}"
-    assert t.shape == (x0.shape[0],), f"t must be (B,) = ({x0.shape[0]},), got {tuple(t.shape)}"
+    if x0.dim() != 2:
+        raise ValueError(f"x0 must be (B, L), got shape {tuple(x0.shape)}")
+    if t.shape != (x0.shape[0],):
+        raise ValueError(f"t must be (B,) = ({x0.shape[0]},), got {tuple(t.shape)}")
     u = torch.rand(x0.shape, generator=generator)  # (B, L), uniform on [0, 1)
     # u < t has probability exactly t: t = 0 masks nothing, t = 1 masks all.
     # t[:, None] is (B, 1): each row is compared with its own time.
@@ -100,10 +103,10 @@ def masked_diffusion_loss(
         A scalar (0-dim) tensor.
     """
     batch, length, _ = logits.shape
-    assert x0.shape == xt.shape == (batch, length), (
-        f"x0 {tuple(x0.shape)} and xt {tuple(xt.shape)} must be (B, L) = ({batch}, {length})"
-    )
-    assert t.shape == (batch,), f"t must be (B,) = ({batch},), got {tuple(t.shape)}"
+    if not x0.shape == xt.shape == (batch, length):
+        raise ValueError(f"x0 {tuple(x0.shape)} and xt {tuple(xt.shape)} must be (B, L) = ({batch}, {length})")
+    if t.shape != (batch,):
+        raise ValueError(f"t must be (B,) = ({batch},), got {tuple(t.shape)}")
     masked = xt == mask_id  # (B, L)
 
     # Boolean indexing picks the N masked positions of the whole batch.
@@ -135,8 +138,10 @@ def remask_step(x: Tensor, logits: Tensor, mask_id: int, k: int) -> Tensor:
     Returns:
         x_new: (B, L) long.
     """
-    assert logits.shape[:2] == x.shape, f"logits must be (B, L, V) for x of shape {tuple(x.shape)}"
-    assert k >= 0, f"k must be non-negative, got {k}"
+    if logits.shape[:2] != x.shape:
+        raise ValueError(f"logits must be (B, L, V) for x of shape {tuple(x.shape)}")
+    if k < 0:
+        raise ValueError(f"k must be non-negative, got {k}")
     masked = x == mask_id  # (B, L)
     probs = torch.softmax(logits, dim=-1)  # (B, L, V)
     confidence, prediction = probs.max(dim=-1)  # (B, L), (B, L)
@@ -171,11 +176,15 @@ def sampling_trajectory(
     """
     batch, prompt_len = prompt.shape
     block_len = answer_len if block_len is None else block_len
-    assert steps > 0 and block_len > 0, f"steps {steps} and block_len {block_len} must be > 0"
-    assert answer_len % steps == 0, f"answer_len {answer_len} must be divisible by steps {steps}"
-    assert answer_len % block_len == 0, f"answer_len {answer_len} is not a multiple of {block_len}"
+    if not (steps > 0 and block_len > 0):
+        raise ValueError(f"steps {steps} and block_len {block_len} must be > 0")
+    if answer_len % steps != 0:
+        raise ValueError(f"answer_len {answer_len} must be divisible by steps {steps}")
+    if answer_len % block_len != 0:
+        raise ValueError(f"answer_len {answer_len} is not a multiple of {block_len}")
     num_blocks = answer_len // block_len
-    assert steps % num_blocks == 0, f"steps {steps} do not split evenly over {num_blocks} blocks"
+    if steps % num_blocks != 0:
+        raise ValueError(f"steps {steps} do not split evenly over {num_blocks} blocks")
     steps_per_block = steps // num_blocks
     per_step = answer_len // steps  # = block_len // steps_per_block
 

@@ -31,9 +31,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from llmtriad.attention import merge_heads, scaled_dot_product_attention, split_heads
-from llmtriad.gqa import repeat_kv
-from llmtriad.kv_cache import KVCache, StaticKVCache, bottom_right_causal_mask
+from llmtriad.attention import merge_heads, split_heads
+from llmtriad.gqa import grouped_query_attention
+from llmtriad.kv_cache import KVCache, StaticKVCache, attend_with_cache
+from llmtriad.masks import causal_mask
 
 
 @dataclass
@@ -47,12 +48,15 @@ class GPTConfig:
     gelu_approximate: str = "none"  # "tanh": GPT-2's own GELU (torch.nn.functional.gelu)
 
     def __post_init__(self) -> None:
-        if self.n_kv_head is None:
-            self.n_kv_head = self.n_head
-        assert self.n_embd % self.n_head == 0, f"n_embd={self.n_embd} is not divisible by n_head={self.n_head}"
-        assert self.n_head % self.n_kv_head == 0, (
-            f"n_head={self.n_head} is not divisible by n_kv_head={self.n_kv_head}"
-        )
+        if self.n_embd % self.n_head != 0:
+            raise ValueError(f"n_embd={self.n_embd} is not divisible by n_head={self.n_head}")
+        if self.n_head % self.kv_heads != 0:
+            raise ValueError(f"n_head={self.n_head} is not divisible by n_kv_head={self.kv_heads}")
+
+    @property
+    def kv_heads(self) -> int:
+        """How many key/value heads the attention has: n_kv_head, or n_head when that is None."""
+        return self.n_head if self.n_kv_head is None else self.n_kv_head
 
 
 Cache = KVCache | StaticKVCache
@@ -64,7 +68,7 @@ class CausalSelfAttention(nn.Module):
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
         self.n_head = config.n_head
-        self.n_kv_head = config.n_kv_head
+        self.n_kv_head = config.kv_heads
         self.head_dim = config.n_embd // config.n_head
         self.q_proj = nn.Linear(config.n_embd, config.n_head * self.head_dim)
         # Fewer KV heads means smaller k/v projections and a smaller cache.
@@ -79,18 +83,14 @@ class CausalSelfAttention(nn.Module):
         k = split_heads(self.k_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
         v = split_heads(self.v_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
         if cache is not None:
-            # The cache stores the n_kv_head heads, before any repetition.
-            k, v = cache.update(k, v)  # (B, n_kv_head, S, head_dim)
-        k = repeat_kv(k, self.n_head // self.n_kv_head)  # (B, n_head, S, head_dim)
-        v = repeat_kv(v, self.n_head // self.n_kv_head)
-
-        # The T queries are the last T of the S positions. With a cache T < S,
-        # and the causal triangle must end in the bottom-right corner: query i
-        # sees keys 0 .. S - T + i. PyTorch's `is_causal=True` aligns it to the
-        # top-left corner instead, so a single new query would see only key 0.
-        mask = bottom_right_causal_mask(q.shape[2], k.shape[2], device=x.device)  # (T, S)
-        y = scaled_dot_product_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim)
-        # Fast path, same result: F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+            # The cache stores the n_kv_head heads, before any sharing; the T
+            # queries are the last T of the S cached positions, so the causal
+            # triangle ends in the bottom-right corner (exercise e07).
+            y = attend_with_cache(q, k, v, cache)  # (B, n_head, T, head_dim)
+        else:
+            mask = causal_mask(q.shape[2], device=x.device)  # (T, T), exercise e03
+            y = grouped_query_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim), exercise e08
+        # Fast path, same result: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
         return self.out_proj(merge_heads(y))  # (B, T, C)
     # --8<-- [end:causalselfattention-forward]
 
@@ -154,13 +154,16 @@ class GPT(nn.Module):
         With `caches` (one per layer), `idx` holds only the tokens that follow
         the cached ones, and the caches grow by T.
         """
-        assert idx.dim() == 2, f"idx must be (B, T) token ids, got shape {tuple(idx.shape)}"
+        if idx.dim() != 2:
+            raise ValueError(f"idx must be (B, T) token ids, got shape {tuple(idx.shape)}")
         if caches is not None:
-            assert len(caches) == len(self.blocks), f"one cache per layer: {len(caches)} for {len(self.blocks)} layers"
+            if len(caches) != len(self.blocks):
+                raise ValueError(f"one cache per layer: {len(caches)} for {len(self.blocks)} layers")
         # New tokens continue after the cached ones, so their positions do too.
         start = 0 if caches is None else caches[0].length
         end = start + idx.shape[1]
-        assert end <= self.config.block_size, f"sequence of {end} tokens exceeds block_size={self.config.block_size}"
+        if end > self.config.block_size:
+            raise ValueError(f"sequence of {end} tokens exceeds block_size={self.config.block_size}")
         pos = torch.arange(start, end, device=idx.device)  # (T,)
         x = self.tok_emb(idx) + self.pos_emb(pos)  # (B, T, C)
         for i, block in enumerate(self.blocks):
@@ -177,9 +180,8 @@ class GPT(nn.Module):
         (prefill) and each later step feeds only the newest token; without it,
         every step reruns the whole sequence. Both give the same tokens.
         """
-        assert idx.shape[1] + max_new_tokens <= self.config.block_size, (
-            f"{idx.shape[1]} + {max_new_tokens} tokens exceed block_size={self.config.block_size}"
-        )
+        if idx.shape[1] + max_new_tokens > self.config.block_size:
+            raise ValueError(f"{idx.shape[1]} + {max_new_tokens} tokens exceed block_size={self.config.block_size}")
         caches = [KVCache() for _ in self.blocks] if use_cache else None
         logits = self(idx, caches)  # (B, T, vocab_size)
         for step in range(max_new_tokens):

@@ -38,8 +38,10 @@ def repeat_kv(x: Tensor, groups: int) -> Tensor:
     `x.repeat(1, groups, 1, 1)` would tile the whole block instead
     (0 1 0 1 rather than 0 0 1 1) and pair query heads with the wrong keys.
     """
-    assert x.dim() == 4, f"expected (B, kv_heads, T, head_dim), got shape {tuple(x.shape)}"
-    assert groups >= 1, f"groups must be a positive integer, got {groups}"
+    if x.dim() != 4:
+        raise ValueError(f"expected (B, kv_heads, T, head_dim), got shape {tuple(x.shape)}")
+    if groups < 1:
+        raise ValueError(f"groups must be a positive integer, got {groups}")
     if groups == 1:
         return x  # multi-head attention: nothing to share
     return x.repeat_interleave(groups, dim=1)  # (B, kv_heads * groups, T, D)
@@ -58,10 +60,10 @@ def grouped_query_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None
         (B, n_heads, T, D_v).
     """
     n_heads, n_kv_heads = q.shape[1], k.shape[1]
-    assert k.shape[1] == v.shape[1], f"keys and values need the same number of heads: {tuple(k.shape)} vs {tuple(v.shape)}"
-    assert n_heads % n_kv_heads == 0, (
-        f"{n_heads} query heads cannot be split evenly among {n_kv_heads} key/value heads"
-    )
+    if k.shape[1] != v.shape[1]:
+        raise ValueError(f"keys and values need the same number of heads: {tuple(k.shape)} vs {tuple(v.shape)}")
+    if n_heads % n_kv_heads != 0:
+        raise ValueError(f"{n_heads} query heads cannot be split evenly among {n_kv_heads} key/value heads")
     groups = n_heads // n_kv_heads  # query heads per KV head
     # Repeating only materialises the sharing for the matrix products; a
     # fused kernel reads each KV head once instead of copying it.

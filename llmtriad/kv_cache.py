@@ -27,7 +27,9 @@ Two flavours:
 
 `attend_with_cache` puts a cache to work: append the new keys/values, then
 let the new queries attend to all cached positions with a causal mask aligned
-to the bottom-right corner (explained at `bottom_right_causal_mask`).
+to the bottom-right corner (llmtriad.masks.causal_mask, align="bottom_right").
+The cache holds each key/value head once; with grouped-query attention
+(llmtriad.gqa) several query heads read the same one.
 """
 
 from __future__ import annotations
@@ -35,12 +37,15 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from llmtriad.attention import scaled_dot_product_attention
+from llmtriad.gqa import grouped_query_attention
+from llmtriad.masks import causal_mask
 
 
 def _check_new_entries(k: Tensor, v: Tensor) -> None:
-    assert k.dim() == 4, f"keys must be (B, kv_heads, T, head_dim), got shape {tuple(k.shape)}"
-    assert k.shape[:3] == v.shape[:3], f"one value per key: keys {tuple(k.shape)}, values {tuple(v.shape)}"
+    if k.dim() != 4:
+        raise ValueError(f"keys must be (B, kv_heads, T, head_dim), got shape {tuple(k.shape)}")
+    if k.shape[:3] != v.shape[:3]:
+        raise ValueError(f"one value per key: keys {tuple(k.shape)}, values {tuple(v.shape)}")
 
 
 class KVCache:
@@ -77,9 +82,8 @@ class KVCache:
             # here and never alias the caller's tensors.
             self.keys, self.values = k.clone(), v.clone()
         else:
-            assert k.shape[:2] == self.keys.shape[:2] and k.shape[3] == self.keys.shape[3], (
-                f"new keys {tuple(k.shape)} do not fit the cached {tuple(self.keys.shape)}"
-            )
+            if not (k.shape[:2] == self.keys.shape[:2] and k.shape[3] == self.keys.shape[3]):
+                raise ValueError(f"new keys {tuple(k.shape)} do not fit the cached {tuple(self.keys.shape)}")
             # dim=2 is the sequence axis; dim=1 would add heads instead of positions.
             self.keys = torch.cat([self.keys, k], dim=2)  # (B, kv_heads, T_cached + T_new, head_dim)
             self.values = torch.cat([self.values, v], dim=2)
@@ -140,44 +144,26 @@ class StaticKVCache:
         return self.keys[:, :, :end], self.values[:, :, :end]  # (B, kv_heads, length, head_dim)
 
 
-# --8<-- [start:bottom-right-causal-mask]
-def bottom_right_causal_mask(q_len: int, k_len: int, device: torch.device | str | None = None) -> Tensor:
-    """(q_len, k_len) boolean mask, True where query i may see key j.
-
-    The q_len queries are the *last* q_len positions of the k_len keys, so
-    query i sits at absolute position (k_len - q_len + i) and may see keys
-    0 .. k_len - q_len + i. The diagonal of the mask therefore ends in the
-    bottom-right corner. When q_len == k_len this is the usual lower triangle.
-
-    (This is what `torch.nn.attention.bias.causal_lower_right` builds.
-    `is_causal=True` in PyTorch aligns the triangle to the *top-left* corner
-    instead, which is right only when q_len == k_len.)
-    """
-    assert q_len <= k_len, f"{q_len} queries cannot be the last positions of only {k_len} keys"
-    ones = torch.ones(q_len, k_len, dtype=torch.bool, device=device)
-    return ones.tril(diagonal=k_len - q_len)
-# --8<-- [end:bottom-right-causal-mask]
-
-
 # --8<-- [start:attend-with-cache]
 def attend_with_cache(q_new: Tensor, k_new: Tensor, v_new: Tensor, cache: KVCache | StaticKVCache) -> Tensor:
     """Append the new keys/values to `cache`, then attend from the new queries to all of it.
 
     Args:
         q_new: (B, H, T_new, D) queries of the new positions.
-        k_new: (B, H, T_new, D) their keys.
-        v_new: (B, H, T_new, D) their values.
+        k_new: (B, H_kv, T_new, D) their keys; H_kv = H, or a divisor of H
+            with grouped-query attention.
+        v_new: (B, H_kv, T_new, D) their values.
         cache: holds the earlier positions; updated in place (it grows by T_new).
 
     Returns:
         (B, H, T_new, D): the attention output of the new positions, equal to
         the last T_new rows of causal attention over the whole sequence.
     """
-    assert q_new.shape[2] == k_new.shape[2], (
-        f"one key per new query: q_new {tuple(q_new.shape)}, k_new {tuple(k_new.shape)}"
-    )
-    keys, values = cache.update(k_new, v_new)  # (B, H, T_total, D)
-    # Each new query may see every cached position and the new ones up to itself.
-    mask = bottom_right_causal_mask(q_new.shape[2], keys.shape[2], device=q_new.device)  # (T_new, T_total)
-    return scaled_dot_product_attention(q_new, keys, values, mask=mask)  # (B, H, T_new, D)
+    if q_new.shape[2] != k_new.shape[2]:
+        raise ValueError(f"one key per new query: q_new {tuple(q_new.shape)}, k_new {tuple(k_new.shape)}")
+    keys, values = cache.update(k_new, v_new)  # (B, H_kv, T_total, D)
+    # Each new query may see every cached position and the new ones up to itself:
+    # the last T_new rows of the causal triangle, aligned to the bottom right.
+    mask = causal_mask(q_new.shape[2], keys.shape[2], align="bottom_right", device=q_new.device)  # (T_new, T_total)
+    return grouped_query_attention(q_new, keys, values, mask=mask)  # (B, H, T_new, D)
 # --8<-- [end:attend-with-cache]

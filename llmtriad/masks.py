@@ -35,16 +35,17 @@ import torch
 from torch import Tensor
 
 ALIGNS = ("top_left", "bottom_right")
+Device = torch.device | str | None
 
 
 # --8<-- [start:positions]
-def _positions(query_len: int, key_len: int) -> tuple[Tensor, Tensor]:
-    """Query indices as a column (L, 1) and key indices as a row (1, S).
+def _positions(query_len: int, key_len: int, device: Device = None) -> tuple[Tensor, Tensor]:
+    """Query indices as a column (L, 1) and key indices as a row (1, S), on `device`.
 
     Comparing the two broadcasts to an (L, S) table of (i, j) pairs.
     """
-    i = torch.arange(query_len).unsqueeze(1)  # (L, 1)
-    j = torch.arange(key_len).unsqueeze(0)  # (1, S)
+    i = torch.arange(query_len, device=device).unsqueeze(1)  # (L, 1)
+    j = torch.arange(key_len, device=device).unsqueeze(0)  # (1, S)
     return i, j
 # --8<-- [end:positions]
 
@@ -58,12 +59,14 @@ def bidirectional_mask(length: int) -> Tensor:
     Returns:
         (L, L) boolean, all True.
     """
-    assert length >= 0, f"length must be >= 0, got {length}"
+    if length < 0:
+        raise ValueError(f"length must be >= 0, got {length}")
     return torch.ones(length, length, dtype=torch.bool)
 
 
 # --8<-- [start:causal-mask]
-def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right") -> Tensor:
+def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right",
+                device: Device = None) -> Tensor:
     """Each query sees the keys at or before its own position.
 
     When the queries are the last `query_len` tokens of a sequence of
@@ -86,6 +89,7 @@ def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom
         query_len: L, the number of queries.
         key_len: S, the number of keys; None means S = L.
         align: "bottom_right" (default) or "top_left".
+        device: where to build the mask (the device of the scores it masks).
 
     Returns:
         (L, S) boolean. With bottom_right and L > S, the first L - S rows see
@@ -94,8 +98,9 @@ def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom
     key_len = query_len if key_len is None else key_len
     if align not in ALIGNS:
         raise ValueError(f"align must be one of {ALIGNS}, got {align!r}")
-    assert query_len >= 0 and key_len >= 0, f"lengths must be >= 0, got L={query_len}, S={key_len}"
-    i, j = _positions(query_len, key_len)
+    if not (query_len >= 0 and key_len >= 0):
+        raise ValueError(f"lengths must be >= 0, got L={query_len}, S={key_len}")
+    i, j = _positions(query_len, key_len, device)
     # Where query i sits among the keys: shifted by the number of keys that
     # come before the first query (the KV cache) when bottom-right aligned.
     offset = key_len - query_len if align == "bottom_right" else 0
@@ -176,7 +181,8 @@ def padding_mask(lengths: Tensor, max_len: int) -> Tensor:
     Returns:
         (B, T) boolean, True at real tokens, False at padding.
     """
-    assert lengths.dim() == 1, f"lengths must have shape (B,), got {tuple(lengths.shape)}"
+    if lengths.dim() != 1:
+        raise ValueError(f"lengths must have shape (B,), got {tuple(lengths.shape)}")
     if ((lengths < 0) | (lengths > max_len)).any():
         raise ValueError(
             f"every length must be between 0 and max_len={max_len}, got {lengths.tolist()}"
@@ -217,10 +223,11 @@ def cross_attention_mask(
         (B, L, S) boolean; add a head axis with .unsqueeze(1) for
         (B, heads, L, S) attention.
     """
-    assert decoder_lengths.shape == encoder_lengths.shape, (
-        f"one decoder and one encoder length per sequence: {tuple(decoder_lengths.shape)} vs "
-        f"{tuple(encoder_lengths.shape)}"
-    )
+    if decoder_lengths.shape != encoder_lengths.shape:
+        raise ValueError(
+            f"one decoder and one encoder length per sequence: {tuple(decoder_lengths.shape)} vs "
+            f"{tuple(encoder_lengths.shape)}"
+        )
     if ((decoder_lengths < 0) | (decoder_lengths > dec_len)).any():
         raise ValueError(
             f"decoder lengths must be between 0 and dec_len={dec_len}, "

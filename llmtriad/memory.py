@@ -34,11 +34,13 @@ GB = 10**9  # gigabyte: decimal prefix
 
 def _stored_bytes(elements: int, bits: int) -> int:
     """Bytes taken by `elements` numbers of `bits` bits each, as an exact int."""
-    assert bits > 0, f"bits must be positive, got {bits}"
+    if bits <= 0:
+        raise ValueError(f"bits must be positive, got {bits}")
     total_bits = elements * bits
     # int4 packs two numbers in a byte: an odd count of int4 values would
     # leave half a byte, which no real cache allocates.
-    assert total_bits % 8 == 0, f"{elements} numbers of {bits} bits do not fill whole bytes"
+    if total_bits % 8 != 0:
+        raise ValueError(f"{elements} numbers of {bits} bits do not fill whole bytes")
     return total_bits // 8
 
 
@@ -69,8 +71,10 @@ def kv_cache_bytes(
     Returns:
         The size in bytes, an int.
     """
-    assert min(layers, kv_heads, head_dim, batch) > 0, "layers, kv_heads, head_dim, batch must be > 0"
-    assert tokens >= 0, f"tokens must not be negative, got {tokens}"
+    if min(layers, kv_heads, head_dim, batch) <= 0:
+        raise ValueError("layers, kv_heads, head_dim, batch must be > 0")
+    if tokens < 0:
+        raise ValueError(f"tokens must not be negative, got {tokens}")
     # With a sliding window, tokens older than the window are dropped from the cache.
     cached = tokens if window is None else min(tokens, window)
     # Factor 2: every layer stores a key AND a value per head and token.
@@ -97,8 +101,10 @@ def mla_cache_bytes(
     Returns:
         The size in bytes, an int.
     """
-    assert min(layers, latent_dim, batch) > 0 and rope_dim >= 0, "sizes must be positive"
-    assert tokens >= 0, f"tokens must not be negative, got {tokens}"
+    if not (min(layers, latent_dim, batch) > 0 and rope_dim >= 0):
+        raise ValueError("sizes must be positive")
+    if tokens < 0:
+        raise ValueError(f"tokens must not be negative, got {tokens}")
     elements = layers * batch * tokens * (latent_dim + rope_dim)
     return _stored_bytes(elements, bits)
 

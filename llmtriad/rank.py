@@ -36,6 +36,8 @@ import math
 import torch
 from torch import Tensor
 
+from llmtriad.masks import causal_mask
+
 
 def attention_matrix(q: Tensor, k: Tensor, causal: bool) -> Tensor:
     """The (n, n) attention weights softmax(q k^T / sqrt(d)), optionally causal.
@@ -49,15 +51,14 @@ def attention_matrix(q: Tensor, k: Tensor, causal: bool) -> Tensor:
         (n, n), each row a probability distribution over the keys (it sums to
         1); lower triangular when causal. Same dtype as q.
     """
-    assert q.dim() == 2 and q.shape == k.shape, (
-        f"q and k must both be (n, d), got {tuple(q.shape)} and {tuple(k.shape)}"
-    )
+    if not (q.dim() == 2 and q.shape == k.shape):
+        raise ValueError(f"q and k must both be (n, d), got {tuple(q.shape)} and {tuple(k.shape)}")
     n, d = q.shape
     scores = (q @ k.T) / math.sqrt(d)  # (n, n), rank <= d
     if causal:
         # Hide the future BEFORE the softmax, so each row renormalises over
         # the keys it may see. The diagonal stays visible: no row is empty.
-        allowed = torch.ones(n, n, dtype=torch.bool, device=q.device).tril()  # (n, n)
+        allowed = causal_mask(n, device=q.device)  # (n, n), lower triangular
         scores = scores.masked_fill(~allowed, float("-inf"))
     return torch.softmax(scores, dim=-1)  # (n, n)
 
@@ -77,7 +78,8 @@ def effective_rank(a: Tensor, tol: float = 1e-6) -> int:
     Returns:
         An int between 0 and min(m, n).
     """
-    assert a.dim() == 2, f"a must be a matrix, got shape {tuple(a.shape)}"
+    if a.dim() != 2:
+        raise ValueError(f"a must be a matrix, got shape {tuple(a.shape)}")
     sv = torch.linalg.svdvals(a)  # (min(m, n),), in descending order
     if sv.numel() == 0 or sv[0] == 0:
         return 0  # the zero matrix has rank 0

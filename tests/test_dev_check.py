@@ -58,7 +58,7 @@ def test_a_missing_chaff_and_a_changed_signature_are_reported(course: Path) -> N
     completed = dev_check(course, "--only", "e04_sliding_window", "--no-run")
     assert completed.returncode == 1
     assert "2 chaffs in tests/exercise_variants/e04_sliding_window/, at least 3 needed" in completed.stdout
-    assert "sliding_window_mask(length: int, width: int) -> Tensor in the stub" in completed.stdout
+    assert "sliding_window_mask(length, width) in the stub, but sliding_window_mask(length, window) in llmtriad.masks" in completed.stdout
 
 
 def test_an_uncaught_chaff_and_a_wheat_that_leans_on_the_reference_are_reported(course: Path) -> None:

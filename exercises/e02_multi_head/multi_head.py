@@ -26,7 +26,7 @@ def split_heads(x: Tensor, n_heads: int) -> Tensor:
     """(B, T, n_heads * head_dim) -> (B, n_heads, T, head_dim).
 
     Head h takes channels h * head_dim to (h + 1) * head_dim - 1.
-    Raise an AssertionError (with a message) if the width is not divisible by n_heads.
+    Raise a ValueError (with a message) if the width is not divisible by n_heads.
     """
     # TODO(e02_multi_head): view the channels as (n_heads, head_dim), then move the head axis forward.
     raise NotImplementedError("e02_multi_head: split_heads is not written yet")

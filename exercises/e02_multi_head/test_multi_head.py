@@ -29,7 +29,7 @@ def test_merge_heads_inverts_split_heads(solution) -> None:
 
 
 def test_split_heads_rejects_uneven_width(solution) -> None:
-    with pytest.raises(AssertionError):
+    with pytest.raises(ValueError):
         solution.split_heads(torch.zeros(1, 2, 10), 3)
 
 

@@ -27,7 +27,8 @@ def bidirectional_mask(length: int) -> Tensor:
     raise NotImplementedError("e03_masks: bidirectional_mask is not written yet")
 
 
-def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right") -> Tensor:
+def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right",
+                device: torch.device | str | None = None) -> Tensor:
     """Each query sees the keys at or before its own position.
 
     When the queries are the last `query_len` tokens of a sequence of
@@ -46,6 +47,7 @@ def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom
         key_len: S, the number of keys; None means S = L.
         align: "bottom_right" (default) or "top_left"; anything else raises
             ValueError.
+        device: where to build the mask: the device of the scores it will mask.
 
     Returns:
         (L, S) boolean.

@@ -55,6 +55,15 @@ def test_top_left_matches_tril(solution) -> None:
                       "causal_mask(3, 6, align='top_left')")
 
 
+@pytest.mark.parametrize("align", ["top_left", "bottom_right"])
+def test_causal_mask_is_built_on_the_given_device(solution, align: str) -> None:
+    # PyTorch's "meta" device holds shapes and no data: a mask built on the wrong
+    # device shows here, with no GPU needed.
+    mask = solution.causal_mask(3, 5, align=align, device="meta")
+    where = mask.device.type if isinstance(mask, torch.Tensor) else type(mask).__name__
+    assert where == "meta", f"causal_mask(3, 5, align={align!r}, device='meta') is on {where}, expected meta"
+
+
 @pytest.mark.parametrize(("query_len", "key_len"), [(2, 5), (3, 7), (4, 4)])
 def test_bottom_right_matches_causal_lower_right(solution, query_len: int, key_len: int) -> None:
     expected = causal_lower_right(query_len, key_len)._materialize()

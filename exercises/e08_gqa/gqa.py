@@ -37,7 +37,7 @@ def grouped_query_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None
     Args:
         q: (B, n_heads, T, D) queries.
         k: (B, n_kv_heads, S, D) keys; n_heads must be a multiple of n_kv_heads
-            (fail with an assert and a message otherwise).
+            (raise ValueError with a message otherwise).
         v: (B, n_kv_heads, S, D_v) values.
         mask: boolean, broadcastable to (B, n_heads, T, S); True = may attend.
 

@@ -84,7 +84,7 @@ def _measure(device: torch.device, contexts: list[int], config: GPTConfig, copy_
     max_len = max(contexts) + 1
     # A static cache is written in place: a step reads the cache once and copies nothing else
     # (the growing KVCache would also rewrite the whole cache at every step).
-    caches = [StaticKVCache(1, config.n_kv_head, max_len, head_dim, dtype=torch.bfloat16, device=device)
+    caches = [StaticKVCache(1, config.kv_heads, max_len, head_dim, dtype=torch.bfloat16, device=device)
               for _ in model.blocks]
     token = torch.zeros(1, 1, dtype=torch.long, device=device)
     # Bytes a step reads: every parameter but the position table, of which it reads one row.
@@ -101,7 +101,7 @@ def _measure(device: torch.device, contexts: list[int], config: GPTConfig, copy_
 
         seconds.append(median_seconds(step, device, repeats=repeats, warmup=5))
         # The step attends to the cached tokens plus the new one.
-        kv.append(kv_cache_bytes(config.n_layer, config.n_kv_head, head_dim, context + 1, bits=16))
+        kv.append(kv_cache_bytes(config.n_layer, config.kv_heads, head_dim, context + 1, bits=16))
     del caches, model
     if device.type == "cuda":
         torch.cuda.empty_cache()
@@ -109,7 +109,7 @@ def _measure(device: torch.device, contexts: list[int], config: GPTConfig, copy_
         "device": device_name(device),
         "device_info": device_info(device),
         "torch": torch.__version__,
-        "config": {"n_layer": config.n_layer, "n_head": config.n_head, "n_kv_head": config.n_kv_head,
+        "config": {"n_layer": config.n_layer, "n_head": config.n_head, "n_kv_head": config.kv_heads,
                    "n_embd": config.n_embd, "vocab_size": config.vocab_size, "dtype": "bfloat16"},
         "copy_bytes": copy_bytes,
         "copy_bandwidth_bytes_per_s": round(bandwidth, -6),

@@ -11,7 +11,8 @@ def attention(q, k, v, mask=None):
 
 
 def split_heads(x, n_heads):
-    assert x.shape[-1] % n_heads == 0, "width must divide by n_heads"
+    if x.shape[-1] % n_heads:
+        raise ValueError("width must divide by n_heads")
     return x.unflatten(-1, (n_heads, -1)).permute(0, 2, 1, 3)
 
 

@@ -12,8 +12,8 @@ def bidirectional_mask(length):
     return ~wheat_1.bidirectional_mask(length)
 
 
-def causal_mask(query_len, key_len=None, align="bottom_right"):
-    return ~wheat_1.causal_mask(query_len, key_len, align)
+def causal_mask(query_len, key_len=None, align="bottom_right", device=None):
+    return ~wheat_1.causal_mask(query_len, key_len, align, device)
 
 
 def prefix_lm_mask(length, prefix_len):

@@ -8,13 +8,13 @@ def bidirectional_mask(length):
     return torch.full((length, length), True)
 
 
-def causal_mask(query_len, key_len=None, align="bottom_right"):
+def causal_mask(query_len, key_len=None, align="bottom_right", device=None):
     if key_len is None:
         key_len = query_len
     shifts = {"top_left": 0, "bottom_right": key_len - query_len}
     if align not in shifts:
         raise ValueError(f"unknown align {align!r}")
-    square = torch.ones(query_len, key_len, dtype=torch.bool)
+    square = torch.ones(query_len, key_len, dtype=torch.bool, device=device)
     return torch.tril(square, diagonal=shifts[align])
 
 
