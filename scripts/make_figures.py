@@ -6,24 +6,25 @@
     .venv/bin/python -m scripts.make_figures --list
     .venv/bin/python -m scripts.make_figures --redraw --only kv_decoding_time
 
-Each figure writes figures/NAME.json (its numbers) and figures/NAME.LANG.svg
-(one per language), and updates its entry in figures/manifest.json: script,
-device, torch version, a hash of its inputs, whether it is measured. Files
-are written whole or not at all, so an interrupted run leaves no half file.
+Each figure, named by its module (rank_spectra.py), writes figures/rank-spectra.json
+(its numbers) and figures/rank-spectra.LANG.svg (one per language), and updates
+its entry in figures/manifest.json: script, whether it is measured and, if so,
+on which device and PyTorch version. A deterministic figure needs no more
+provenance: the tests rebuild it and compare the bytes. Files are written whole
+or not at all, so an interrupted run leaves no half file.
 The labels come from locales/figures/LANG.toml, read when a figure is drawn.
 
 --redraw draws the SVGs again from the JSON already in the output folder and
 computes nothing: for new labels or drawing code, and above all for measured
 figures, whose numbers belong to the machine that measured them. Their
-manifest entries keep what they record (device, torch, the hash of the inputs
-the numbers came from); only a language's SVG drawn for the first time is
-added to their files.
+manifest entries keep what they record (the device and PyTorch version the
+numbers came from); only a language's SVG drawn for the first time is added
+to their files.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import json
 import sys
@@ -37,7 +38,7 @@ if not __package__:  # run as a file (python scripts/make_figures.py): make the 
 import torch
 
 from scripts.figures import FIGURES
-from scripts.figures.common import (LANGUAGES, LOCALES, device_name, localise_axes, save_json, save_svg,
+from scripts.figures.common import (LANGUAGES, device_name, localise_axes, save_json, save_svg,
                                     write_atomically)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +49,13 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(f"scripts.figures.{name}")
 
 
-def inputs_hash(module: ModuleType, quick: bool) -> str:
-    """Hash of what a figure depends on: its script, the course's code, its labels, and the mode."""
-    digest = hashlib.sha256(f"quick={quick}\n".encode())
-    sources = [Path(module.__file__), Path(__file__).parent / "figures" / "common.py",
-               *sorted((ROOT / "llmtriad").glob("*.py")), *sorted(LOCALES.glob("*.toml"))]
-    for path in sources:
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+def stem(name: str) -> str:
+    """The files' name of a figure: its module's name with dashes (rank_spectra -> rank-spectra)."""
+    return name.replace("_", "-")
+
+
+def is_measured(module: ModuleType, device: torch.device) -> bool:
+    return device.type in module.MEASURED_ON
 
 
 def choose_device(wanted: str) -> torch.device:
@@ -67,10 +67,10 @@ def choose_device(wanted: str) -> torch.device:
     return torch.device(wanted)
 
 
-def draw(module: ModuleType, data: dict, language: str, out: Path) -> str:
-    """Draw one language's copy of a figure into out/NAME.LANG.svg; return the file's name."""
+def draw(name: str, module: ModuleType, data: dict, language: str, out: Path) -> str:
+    """Draw one language's copy of a figure into out/STEM.LANG.svg; return the file's name."""
     drawn = module.draw(data, language)
-    path = out / f"{module.NAME}.{language}.svg"
+    path = out / f"{stem(name)}.{language}.svg"
     if isinstance(drawn, str):
         write_atomically(path, lambda tmp: tmp.write_text(drawn, encoding="utf-8"))
     else:
@@ -84,18 +84,17 @@ def make(name: str, device: torch.device, languages: list[str], quick: bool, out
     module = load(name)
     torch.manual_seed(0)
     data = module.compute(device, quick)
-    save_json(data, out / f"{module.NAME}.json")
-    files = [f"{module.NAME}.json"] + [draw(module, data, language, out) for language in languages]
+    save_json(data, out / f"{stem(name)}.json")
+    files = [f"{stem(name)}.json"] + [draw(name, module, data, language, out) for language in languages]
     # Languages not drawn this time (--lang) keep their files and their place in the manifest.
     kept = read_manifest(out).get(name, {}).get("files", [])
     files += [f for f in kept if f not in files and (out / f).exists()]
-    measured = bool(module.MEASURED(device) if callable(module.MEASURED) else module.MEASURED)
+    measured = is_measured(module, device)
     return {
         "script": f"scripts/figures/{name}.py",
         "measured": measured,
         "device": device_name(device) if measured else "any (deterministic)",
         "torch": torch.__version__ if measured else "any",
-        "inputs": inputs_hash(module, quick),
         "quick": quick,
         "files": files,
     }
@@ -107,15 +106,15 @@ def read_manifest(out: Path) -> dict[str, dict]:
 
 
 def redraw(name: str, languages: list[str], out: Path) -> dict:
-    """Draw one figure again from out/NAME.json, computing nothing, and return its manifest entry."""
+    """Draw one figure again from out/STEM.json, computing nothing, and return its manifest entry."""
     module = load(name)
-    path = out / f"{module.NAME}.json"
+    path = out / f"{stem(name)}.json"
     entry = read_manifest(out).get(name)
     if not path.exists() or entry is None:
         raise SystemExit(f"--redraw {name}: {path} or its entry in {out / 'manifest.json'} is missing; "
                          "build the figure first, without --redraw")
     data = json.loads(path.read_text(encoding="utf-8"))
-    drawn = [draw(module, data, language, out) for language in languages]
+    drawn = [draw(name, module, data, language, out) for language in languages]
     return {**entry, "files": entry["files"] + [file for file in drawn if file not in entry["files"]]}
 
 
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name in FIGURES:
             module = load(name)
-            kind = "measured" if module.MEASURED is True or callable(module.MEASURED) else "deterministic"
+            kind = "measured" if module.MEASURED_ON else "deterministic"
             print(f"{name:<22} {kind:<14} {(module.__doc__ or '').strip().splitlines()[0]}")
         return 0
     unknown = [n for n in args.only or [] if n not in FIGURES]

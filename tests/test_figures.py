@@ -118,6 +118,9 @@ def test_every_figure_is_committed_with_its_manifest_entry() -> None:
     assert sorted(MANIFEST) == sorted(FIGURES)
     for name, entry in MANIFEST.items():
         assert entry["script"] == f"scripts/figures/{name}.py"
+        # One name per figure: its files are named after its module, rank_spectra -> rank-spectra.*
+        assert {f.split(".")[0] for f in entry["files"]} == {name.replace("_", "-")}, name
+        assert "inputs" not in entry, f"{name}: the manifest records no input hash (the tests compare bytes)"
         for file in entry["files"]:
             assert (COMMITTED / file).is_file(), f"{name}: figures/{file} is missing"
         assert {f.rsplit(".", 2)[-2] for f in entry["files"] if f.endswith(".svg")} == set(LANGUAGES), (

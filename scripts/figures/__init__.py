@@ -1,11 +1,13 @@
 """The course's figures: one module per figure, registered here in gallery order.
 
-Every module defines
+A figure is named by its module: rank_spectra.py writes figures/rank-spectra.json
+(its numbers) and figures/rank-spectra.<lang>.svg (one per language). Every
+module defines
 
-    NAME      the file stem: figures/NAME.json holds the numbers, and
-              figures/NAME.<lang>.svg the figure in each language
-    MEASURED  True when the numbers depend on the machine (timings, memory
-              readings); such figures record where they were measured
+    MEASURED_ON  the device types ("cpu", "cuda") on which the numbers are
+              measurements of the machine (timings, memory readings), which
+              then record where they were measured; () for a figure that is
+              deterministic everywhere
     compute(device, quick) -> dict
               the numbers behind the figure, JSON-serialisable; `quick`
               shrinks measured workloads (never the deterministic ones)

@@ -11,9 +11,8 @@ from llmtriad.memory import GIB, PRESETS, kv_cache_bytes, preset_cache_bytes
 from scripts.figures.common import (Labels, device_info, device_label, device_name, labels, median_seconds,
                                     number, style)
 
-NAME = "decode-roofline"
 # The formula lines are the same everywhere; only a GPU adds a measured series.
-MEASURED = lambda device: device.type == "cuda"  # noqa: E731
+MEASURED_ON: tuple[str, ...] = ("cuda",)  # measured on a GPU; on a CPU, only the formula
 
 CONTEXTS = [1024 * 2**i for i in range(8)]  # 1k .. 128k tokens
 CHECKS = {"8k": 8192, "128k": 131_072}

@@ -13,8 +13,7 @@ from llmtriad.kv_cache import KVCache
 from scripts.figures.common import (device_info, device_label, device_name, labels, median_seconds, number,
                                     style)
 
-NAME = "kv-decoding-time"
-MEASURED = True
+MEASURED_ON: tuple[str, ...] = ("cpu", "cuda")  # timings or memory readings of this machine
 
 # The labels: table [kv_decoding_time] of locales/figures/LANGUAGE.toml.
 

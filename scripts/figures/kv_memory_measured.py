@@ -11,8 +11,7 @@ from llmtriad.kv_cache import KVCache, StaticKVCache
 from llmtriad.memory import kv_cache_bytes
 from scripts.figures.common import device_info, device_label, device_name, labels, style
 
-NAME = "kv-memory-measured"
-MEASURED = True
+MEASURED_ON: tuple[str, ...] = ("cpu", "cuda")  # timings or memory readings of this machine
 
 MIB = 2**20
 PROMPT = 16  # tokens prefilled before decoding starts

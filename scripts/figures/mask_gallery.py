@@ -10,8 +10,7 @@ from matplotlib.colors import ListedColormap
 from llmtriad import masks
 from scripts.figures.common import labels, number, style
 
-NAME = "mask-gallery"
-MEASURED = False
+MEASURED_ON: tuple[str, ...] = ()  # deterministic: the same bytes on every machine
 
 # The labels: table [mask_gallery] of locales/figures/LANGUAGE.toml.
 

@@ -9,8 +9,7 @@ import torch
 from llmtriad.rank import singular_values
 from scripts.figures.common import Labels, labels, number, style
 
-NAME = "rank-spectra"
-MEASURED = False
+MEASURED_ON: tuple[str, ...] = ()  # deterministic: the same bytes on every machine
 
 N, D, SEED = 256, 16, 0
 TOL = 1e-3  # a singular value is significant above TOL times the largest (llmtriad/rank.py)

@@ -9,8 +9,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from llmtriad import masks
 from scripts.figures.common import Labels, labels, style
 
-NAME = "triad-diagrams"
-MEASURED = False
+MEASURED_ON: tuple[str, ...] = ()  # deterministic: the same bytes on every machine
 
 # What each panel holds, bottom to top. A column is one stack of N identical blocks;
 # a layer is (kind, mask): the mask glyph drawn beside attention layers.
