@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from scripts import languages
 from scripts.figures.common import device_label, labels
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
@@ -43,12 +44,12 @@ def published_name(path: Path, language: str, languages: set[str]) -> str | None
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     language = config.theme["language"]
-    languages = {entry["lang"] for entry in config.extra["alternate"]}
+    codes = set(languages.LANGUAGES)
     sources: dict[str, Path] = {}
     for path in sorted(FIGURES_DIR.rglob("*")):
         if not path.is_file():
             continue
-        name = published_name(path, language, languages)
+        name = published_name(path, language, codes)
         if name is None:
             continue
         uri = "figures/" + path.parent.relative_to(FIGURES_DIR).joinpath(name).as_posix()

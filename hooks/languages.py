@@ -1,11 +1,14 @@
 """One MkDocs build per language: settings per build, and page-tree parity.
 
 Each language is its own build (mkdocs.yml for English, mkdocs.zh.yml and
-mkdocs.it.yml for the others), published in the folder named by its
-`extra.alternate` entry. This hook
+mkdocs.it.yml for the others), published in the folder scripts/languages.py
+names for it. The languages come from locales/languages.toml, the one list
+every tool reads. This hook
 
-* points `site_url` at that folder, so canonical URLs, the sitemap and the
-  404 page use the right address;
+* gives templates `extra.alternate`, the language switcher's entries, made
+  from that list;
+* points `site_url` at this build's folder, so canonical URLs, the sitemap and
+  the 404 page use the right address;
 * gives templates `extra.site_root`, the path from this build's root to the
   whole site's root, which the language switcher needs;
 * fails the build when any language lacks a page that English has (or has a
@@ -19,18 +22,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from scripts import languages
+
 # Files that are pages (mkdocs-jupyter turns notebooks into pages).
 PAGE_SUFFIXES = {".md", ".ipynb"}
-REFERENCE_LANGUAGE = "en"
-
-
-def _languages(config: MkDocsConfig) -> dict[str, str]:
-    """Map each language code to its folder under the site root ("" for English)."""
-    entries = config.extra.get("alternate") or []
-    languages = {entry["lang"]: entry["link"] for entry in entries}
-    if REFERENCE_LANGUAGE not in languages:
-        raise PluginError("extra.alternate must list English (lang: en).")
-    return languages
 
 
 def _page_paths(docs_dir: Path) -> set[str]:
@@ -43,14 +38,12 @@ def _page_paths(docs_dir: Path) -> set[str]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     language = config.theme["language"]
-    languages = _languages(config)
-    if language not in languages:
-        raise PluginError(
-            f"theme.language is {language!r} but extra.alternate only lists {sorted(languages)}."
-        )
-    folder = languages[language]
-    if folder and not folder.endswith("/"):
-        raise PluginError(f"extra.alternate link {folder!r} must end with '/'.")
+    if language not in languages.LANGUAGES:
+        raise PluginError(f"theme.language is {language!r}, not one of {', '.join(languages.LANGUAGES)} "
+                          "(locales/languages.toml)")
+    config.extra["alternate"] = [{"name": languages.NAMES[code], "link": languages.site_folder(code), "lang": code}
+                                 for code in languages.LANGUAGES]
+    folder = languages.site_folder(language)
 
     root_url = config.site_url or ""
     if not root_url.endswith("/"):
@@ -62,9 +55,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     docs_root = Path(config.docs_dir).parent
-    reference = _page_paths(docs_root / REFERENCE_LANGUAGE)
+    reference = _page_paths(docs_root / languages.SOURCE)
     problems = []
-    for language in _languages(config):
+    for language in languages.LANGUAGES:
         pages = _page_paths(docs_root / language)
         problems += [f"docs/{language}/{p} is missing (docs/en/{p} exists)" for p in sorted(reference - pages)]
         problems += [f"docs/{language}/{p} has no English original" for p in sorted(pages - reference)]

@@ -25,8 +25,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+if not __package__:  # run as a file (python scripts/site.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts import languages
+from scripts.languages import config_file
+
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml", "it": "mkdocs.it.yml"}
+LANGUAGES = {language: config_file(language) for language in languages.LANGUAGES}  # language -> its config
 
 
 class BuildError(RuntimeError):

@@ -29,9 +29,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+if not __package__:  # run as a file (python scripts/translations.py): make the `scripts` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts import languages
+
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_LANGUAGE = "en"
-TRANSLATIONS = ("zh", "it")
+SOURCE_LANGUAGE = languages.SOURCE
+TRANSLATIONS = languages.TRANSLATIONS
 PAGE_SUFFIXES = (".md", ".ipynb")
 FIELD = "translation_of"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import site
+from scripts import languages, site
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = list(site.LANGUAGES)
+LANGUAGES = list(languages.LANGUAGES)
 # What a test copy of the project needs in order to build.
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.zh.yml", "mkdocs.it.yml", "docs", "figures",
                  "hooks", "locales", "overrides", "llmtriad", "scripts"]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
 
+from scripts import languages
 from tests.conftest import LANGUAGES, page_paths, page_url
 
 pytestmark = pytest.mark.browser
@@ -98,7 +99,7 @@ def visit(browser: Browser, site_url: str) -> Iterator:
 
 def all_pages() -> list[str]:
     return [
-        ("" if language == "en" else f"{language}/") + page_url(source)
+        languages.site_folder(language) + page_url(source)
         for language in LANGUAGES
         for source in page_paths(language)
     ]
@@ -146,7 +147,7 @@ def test_page_loads_cleanly(visit, path: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_quiz_math_is_rendered(visit, language: str) -> None:
-    page = visit("" if language == "en" else f"{language}/").page
+    page = visitlanguages.site_folder(language).page
     wait_for_math(page)
     assert page.locator("#quiz-0 .quiz-question mjx-container").count() >= 1
 
@@ -189,7 +190,7 @@ def test_search_finds_a_chinese_term_inside_a_word_on_chinese_pages_only(visit, 
 
 @pytest.mark.parametrize("language, retry", [("en", "Try Again"), ("zh", "再试一次"), ("it", "Riprova")])
 def test_quiz_explains_each_answer_in_the_page_language(visit, language: str, retry: str) -> None:
-    page = visit("" if language == "en" else f"{language}/").page
+    page = visitlanguages.site_folder(language).page
 
     wrong = page.locator("#quiz-0 input:not([data-correct])").first
     explanation = page.locator(f"#quiz-0 input[id='{wrong.get_attribute('id')}'] ~ .answer-feedback")
@@ -206,7 +207,7 @@ def test_quiz_explains_each_answer_in_the_page_language(visit, language: str, re
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_missing_page_gets_the_404_page(visit, language: str) -> None:
-    prefix = "" if language == "en" else f"{language}/"
+    prefix = languages.site_folder(language)
     record = visit(prefix + "no/such/page/", expect_status=404)
     page = record.page
     page.wait_for_load_state("networkidle")

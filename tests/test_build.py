@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import site
+from scripts import languages, site
 from tests.conftest import LANGUAGES, ROOT, page_paths, page_url
 
 # Tags and CSS through which a page makes the browser fetch something from
@@ -22,7 +22,7 @@ FETCHING = re.compile(
 
 
 def language_dir(built_site: Path, language: str) -> Path:
-    return built_site if language == "en" else built_site / language
+    return built_site / languages.site_folder(language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

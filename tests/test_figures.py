@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 import torch
 
+from scripts import languages
 from scripts.figures import FIGURES
 from scripts.figures.common import (LANGUAGES, LOCALES, Labels, device_label, labels, localise_axes, number,
                                     write_atomically)
@@ -238,7 +239,7 @@ def test_an_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
 
 LABEL_FILES = {language: tomllib.loads((LOCALES / f"{language}.toml").read_text(encoding="utf-8"))
                for language in LANGUAGES}
-TRANSLATIONS = [language for language in LANGUAGES if language != "en"]
+TRANSLATIONS = list(languages.TRANSLATIONS)
 
 
 def label_paths(table: dict, prefix: str = "") -> dict[str, object]:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from scripts import languages
 from tests.conftest import LANGUAGES, ROOT
 
 GLOSSARY = {lang: tomllib.loads((ROOT / f"locales/glossary/{lang}.toml").read_text(encoding="utf-8"))
             for lang in LANGUAGES}
-TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+TRANSLATED = list(languages.TRANSLATIONS)
 CODE = re.compile(r"^```.*?^```|`[^`\n]+`|\]\([^)]*\)", re.MULTILINE | re.DOTALL)  # code, and link targets
 
 
@@ -80,6 +81,6 @@ def test_the_search_finds_what_it_looks_for(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_contributing_page_shows_the_glossary(built_site: Path, language: str) -> None:
-    html = (built_site / ("" if language == "en" else language) / "contributing/index.html").read_text(encoding="utf-8")
+    html = (built_site / languages.site_folder(language) / "contributing/index.html").read_text(encoding="utf-8")
     missing = [t for t in GLOSSARY[language]["terms"].values() if t.replace("&", "&amp;") not in html]
     assert not missing, f"{language}/contributing: the glossary table lacks {missing[:5]}"

@@ -11,11 +11,10 @@ import polib
 import pytest
 from mkdocs.config import load_config
 
-from scripts import translations
+from scripts import languages, translations
 from tests.conftest import LANGUAGES, ROOT, page_paths
 
-TRANSLATED = [language for language in LANGUAGES if language != "en"]
-CONFIGS = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml", "it": "mkdocs.it.yml"}
+TRANSLATED = list(languages.TRANSLATIONS)
 
 
 def nav_files(language: str) -> list[str]:
@@ -26,7 +25,7 @@ def nav_files(language: str) -> list[str]:
             files += walk(value) if isinstance(value, list) else [value]
         return files
 
-    config = load_config(str(ROOT / CONFIGS[language]))  # MkDocs' own reading, INHERIT included
+    config = load_config(str(ROOT / languages.config_file(language)))  # MkDocs' own reading, INHERIT included
     return walk(config["nav"])
 
 

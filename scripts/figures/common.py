@@ -26,7 +26,9 @@ import torch  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
-LANGUAGES = ("en", "zh", "it")
+from scripts import languages  # noqa: E402
+
+LANGUAGES = languages.LANGUAGES
 
 # DejaVu Sans ships with matplotlib, so Latin text looks the same everywhere;
 # Chinese needs Noto Sans CJK SC (Debian: fonts-noto-cjk), with DejaVu as the
