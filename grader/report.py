@@ -10,9 +10,14 @@ from grader.course import Course, Exercise
 from grader.records import ExerciseStatus, Result
 
 COURSE_URL = os.environ.get("COURSE_URL", "http://127.0.0.1:8000/")
-STATUS_KEYS = {ExerciseStatus.DONE: "done", ExerciseStatus.IN_PROGRESS: "in_progress",
-               ExerciseStatus.NOT_STARTED: "not_started", ExerciseStatus.IMPORT_FAILED: "import_failed",
-               ExerciseStatus.TIMED_OUT: "timed_out", ExerciseStatus.CRASHED: "crashed"}
+STATUS_KEYS = {
+    ExerciseStatus.DONE: "done",
+    ExerciseStatus.IN_PROGRESS: "in_progress",
+    ExerciseStatus.NOT_STARTED: "not_started",
+    ExerciseStatus.IMPORT_FAILED: "import_failed",
+    ExerciseStatus.TIMED_OUT: "timed_out",
+    ExerciseStatus.CRASHED: "crashed",
+}
 
 
 def language_from_locale(course: Course, environ: dict[str, str] | None = None) -> str:
@@ -46,7 +51,7 @@ class Strings:
 
 
 def section_url(course: Course, section: str, language: str) -> str:
-    """"masks.md#causal" as the address of that section in one language's build."""
+    """ "masks.md#causal" as the address of that section in one language's build."""
     page, _, anchor = section.partition("#")
     path = page.removesuffix(".md")
     path = "" if path == "index" else path.removesuffix("/index") + "/"
@@ -68,7 +73,7 @@ def _right(text: str, width: int) -> str:
 
 
 def _labelled(label: str, value: str) -> str:
-    """"file: x" in English and Italian, "文件：x" in Chinese (a full-width colon carries its own space)."""
+    """ "file: x" in English and Italian, "文件：x" in Chinese (a full-width colon carries its own space)."""
     return f"  {label}{'' if label.endswith('：') else ' '}{value}"
 
 
@@ -77,7 +82,11 @@ def table(results: list[Result], exercises: list[Exercise], s: Strings) -> str:
     lines = [f"{_left(s('table.exercise'), 28)}{_right(s('table.points'), 12)}  {s('table.status')}", "-" * 56]
     for r in results:
         passed = sum(t.status == "passed" for t in r.tests)
-        count = s("table.tests", passed=passed, count=len(r.tests)) if r.tests and r.status == ExerciseStatus.IN_PROGRESS else ""
+        count = (
+            s("table.tests", passed=passed, count=len(r.tests))
+            if r.tests and r.status == ExerciseStatus.IN_PROGRESS
+            else ""
+        )
         if count and not count.startswith("（"):  # full-width brackets bring their own space
             count = " " + count
         lines.append(f"{r.id:<28}{s.number(r.points):>7}/{r.max_points:<4}  {s.status(r.status)}{count}")
@@ -111,15 +120,26 @@ def table(results: list[Result], exercises: list[Exercise], s: Strings) -> str:
 
 def gradescope(results: list[Result], seconds: float, s: Strings) -> dict[str, Any]:
     """Gradescope's results.json: one test entry per exercise."""
+
     def output(r: Result) -> str:
-        failed = [f"\n- {t.name}: {t.status}" + (f" ({s('table.hint')} {t.hint})" if t.status == "failed" and t.hint else "")
-                  for t in r.tests]
+        failed = [
+            f"\n- {t.name}: {t.status}" + (f" ({s('table.hint')} {t.hint})" if t.status == "failed" and t.hint else "")
+            for t in r.tests
+        ]
         return s.status(r.status) + (f"\n{r.message}" if r.message else "") + "".join(failed)
 
     return {
         "score": sum(r.points for r in results),
         "execution_time": round(seconds, 1),
-        "tests": [{"name": f"{r.id}: {r.title}", "number": str(i + 1), "score": r.points, "max_score": r.max_points,
-                   "status": "passed" if r.status == ExerciseStatus.DONE else "failed", "output": output(r)}
-                  for i, r in enumerate(results)],
+        "tests": [
+            {
+                "name": f"{r.id}: {r.title}",
+                "number": str(i + 1),
+                "score": r.points,
+                "max_score": r.max_points,
+                "status": "passed" if r.status == ExerciseStatus.DONE else "failed",
+                "output": output(r),
+            }
+            for i, r in enumerate(results)
+        ],
     }

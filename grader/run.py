@@ -64,8 +64,13 @@ class Forked:
 class Spawned:
     def __init__(self, args: list[str], cwd: Path, output: Path) -> None:
         with output.open("wb") as sink:
-            self.process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=cwd, stdout=sink,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pytest", *args],
+                cwd=cwd,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
 
     def exit_code(self) -> int | None:
         return self.process.poll()
@@ -83,7 +88,7 @@ def launcher() -> Launcher:
     if "fork" not in multiprocessing.get_all_start_methods():
         return Spawned
     import pytest  # noqa: F401
-    import torch  # noqa: F401
+    import torch
     import torch.nn.attention.flex_attention  # noqa: F401
 
     context = multiprocessing.get_context("fork")
@@ -91,8 +96,20 @@ def launcher() -> Launcher:
 
 
 def pytest_args(exercise: Exercise, impl: str, language: str, report: Path) -> list[str]:
-    return [str(exercise.folder), "--impl", impl, "--lang", language, "--grade-json", str(report),
-            "-q", "--tb=short", "--show-capture=no", "-p", "no:cacheprovider"]
+    return [
+        str(exercise.folder),
+        "--impl",
+        impl,
+        "--lang",
+        language,
+        "--grade-json",
+        str(report),
+        "-q",
+        "--tb=short",
+        "--show-capture=no",
+        "-p",
+        "no:cacheprovider",
+    ]
 
 
 def _tail(path: Path) -> str:
@@ -101,10 +118,17 @@ def _tail(path: Path) -> str:
         return f.read().decode("utf-8", errors="replace").strip()
 
 
-def grade(exercise: Exercise, title: str, status: ExerciseStatus, message: str = "",
-          tests: list[TestRecord] | None = None, fraction: float = 0.0) -> Result:
-    return Result(exercise.id, title, round(exercise.points * fraction, 1), exercise.points, status, message,
-                  tests or [])
+def grade(
+    exercise: Exercise,
+    title: str,
+    status: ExerciseStatus,
+    message: str = "",
+    tests: list[TestRecord] | None = None,
+    fraction: float = 0.0,
+) -> Result:
+    return Result(
+        exercise.id, title, round(exercise.points * fraction, 1), exercise.points, status, message, tests or []
+    )
 
 
 def classify(exercise: Exercise, title: str, tests: list[TestRecord], no_test: str) -> Result:
@@ -128,8 +152,16 @@ def classify(exercise: Exercise, title: str, tests: list[TestRecord], no_test: s
 class Child:
     """One exercise being graded in its own process."""
 
-    def __init__(self, exercise: Exercise, start: Launcher, course: Course, impl: str, language: str,
-                 timeout: float, messages: dict[str, str]) -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        start: Launcher,
+        course: Course,
+        impl: str,
+        language: str,
+        timeout: float,
+        messages: dict[str, str],
+    ) -> None:
         self.exercise, self.timeout, self.messages = exercise, timeout, messages
         self.title = exercise.texts(language).title
         self.tmp = tempfile.TemporaryDirectory()
@@ -147,21 +179,30 @@ class Child:
         try:
             if code is None:
                 self.process.kill()
-                return grade(self.exercise, self.title, ExerciseStatus.TIMED_OUT,
-                             self.messages["timed_out"].format(seconds=f"{self.timeout:g}"))
+                return grade(
+                    self.exercise,
+                    self.title,
+                    ExerciseStatus.TIMED_OUT,
+                    self.messages["timed_out"].format(seconds=f"{self.timeout:g}"),
+                )
             if not self.report.exists():
-                return grade(self.exercise, self.title, ExerciseStatus.CRASHED,
-                             self.messages["crashed"].format(code=code) + "\n" + _tail(self.output))
+                return grade(
+                    self.exercise,
+                    self.title,
+                    ExerciseStatus.CRASHED,
+                    self.messages["crashed"].format(code=code) + "\n" + _tail(self.output),
+                )
             return classify(self.exercise, self.title, read_records(self.report), self.messages["no_test"])
         finally:
             self.tmp.cleanup()
 
 
-def grade_all(course: Course, exercises: list[Exercise], impl: str, language: str, timeout: float,
-              jobs: int) -> list[Result]:
+def grade_all(
+    course: Course, exercises: list[Exercise], impl: str, language: str, timeout: float, jobs: int
+) -> list[Result]:
     """Grade every exercise, `jobs` at a time, each in its own process with its own deadline."""
     start, messages = launcher(), course.messages(language)["message"]
-    pending, running, results = list(exercises), [], {}
+    pending, running, results = list(exercises), list[Child](), dict[str, Result]()
     while pending or running:
         while pending and len(running) < jobs:
             running.append(Child(pending.pop(0), start, course, impl, language, timeout, messages))

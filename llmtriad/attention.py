@@ -58,6 +58,8 @@ def scaled_dot_product_attention(
         # Fully masked rows came out as NaN (exp(-inf) / 0): make them zero.
         weights = weights.nan_to_num(0.0)
     return weights @ v  # (..., L, d_v)
+
+
 # --8<-- [end:scaled-dot-product-attention]
 
 
@@ -74,6 +76,8 @@ def merge_heads(x: Tensor) -> Tensor:
     """(B, n_heads, T, head_dim) -> (B, T, n_heads * head_dim): the inverse of split_heads."""
     batch, n_heads, length, head_dim = x.shape
     return x.transpose(1, 2).reshape(batch, length, n_heads * head_dim)
+
+
 # --8<-- [end:split-heads-merge-heads]
 
 
@@ -98,4 +102,6 @@ def multi_head_attention(
     v = split_heads(x @ w_v.T, n_heads)  # (B, heads, T, head_dim)
     out = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_dim)
     return merge_heads(out) @ w_o.T  # (B, T, C)
+
+
 # --8<-- [end:multi-head-attention]

@@ -88,13 +88,13 @@ def mask_tokens(
     to_mask = chosen & (action < MASK_SHARE)
     to_random = chosen & (action >= MASK_SHARE) & (action < MASK_SHARE + RANDOM_SHARE)
     # Uniform over the whole vocabulary; it may hit the original token, as in BERT.
-    random_ids = torch.randint(
-        vocab_size, tokens.shape, generator=generator, device=device, dtype=tokens.dtype
-    )
+    random_ids = torch.randint(vocab_size, tokens.shape, generator=generator, device=device, dtype=tokens.dtype)
 
     inputs = torch.where(to_mask, torch.full_like(tokens, mask_id), tokens)
     inputs = torch.where(to_random, random_ids, inputs)
     return inputs, labels
+
+
 # --8<-- [end:mask-tokens]
 
 
@@ -145,12 +145,14 @@ def span_corrupt(
         # Inputs: the kept tokens, then the span's placeholder.
         input_parts += [tokens[kept_from:start], sentinel(i)]
         # Targets: the placeholder, then the tokens it hides.
-        target_parts += [sentinel(i), tokens[start:start + length]]
+        target_parts += [sentinel(i), tokens[start : start + length]]
         kept_from = start + length
     input_parts.append(tokens[kept_from:])
     # A final sentinel marks the end of the last span's tokens.
     target_parts.append(sentinel(len(spans)))
     return torch.cat(input_parts), torch.cat(target_parts)
+
+
 # --8<-- [end:span-corrupt]
 
 
@@ -206,7 +208,7 @@ def random_spans(
 
     spans: list[tuple[int, int]] = []
     position = 0
-    for gap, span_length in zip(gaps, span_lengths):  # the last gap trails the last span
+    for gap, span_length in zip(gaps, span_lengths, strict=False):  # the last gap trails the last span
         position += gap
         spans.append((position, span_length))
         position += span_length

@@ -53,9 +53,7 @@ def sample_times(batch: int, generator: torch.Generator | None = None, eps: floa
     return (1.0 - eps) * u + eps  # (B,), in [eps, 1)
 
 
-def forward_mask(
-    x0: Tensor, t: Tensor, mask_id: int, generator: torch.Generator | None = None
-) -> Tensor:
+def forward_mask(x0: Tensor, t: Tensor, mask_id: int, generator: torch.Generator | None = None) -> Tensor:
     """Corrupt x0 at time t: each token independently becomes mask_id with probability t.
 
     Args:
@@ -78,9 +76,7 @@ def forward_mask(
     return torch.where(masked, torch.full_like(x0, mask_id), x0)
 
 
-def masked_diffusion_loss(
-    logits: Tensor, x0: Tensor, xt: Tensor, t: Tensor, mask_id: int
-) -> Tensor:
+def masked_diffusion_loss(logits: Tensor, x0: Tensor, xt: Tensor, t: Tensor, mask_id: int) -> Tensor:
     """The masked diffusion training loss (an upper bound on -log p(x0) per token).
 
         loss = 1 / (B * L) * sum over b, masked i of  CE(logits[b, i], x0[b, i]) / t[b]
@@ -224,10 +220,8 @@ def sample(
     Returns:
         (B, P + answer_len) long, with no mask left.
     """
-    x = prompt
-    for x in sampling_trajectory(model_fn, prompt, answer_len, steps, mask_id, block_len):
-        pass
-    return x
+    *_, last = sampling_trajectory(model_fn, prompt, answer_len, steps, mask_id, block_len)
+    return last
 
 
 def unmasking_steps(

@@ -91,7 +91,9 @@ class CausalSelfAttention(nn.Module):
             mask = causal_mask(q.shape[2], device=x.device)  # (T, T), exercise e03
             y = grouped_query_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim), exercise e08
         # Fast path, same result: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
-        return self.out_proj(merge_heads(y))  # (B, T, C)
+        out: Tensor = self.out_proj(merge_heads(y))  # (B, T, C)
+        return out
+
     # --8<-- [end:causalselfattention-forward]
 
 
@@ -105,7 +107,8 @@ class MLP(nn.Module):
         self.gelu_approximate = config.gelu_approximate
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.proj(F.gelu(self.fc(x), approximate=self.gelu_approximate))  # (B, T, C)
+        out: Tensor = self.proj(F.gelu(self.fc(x), approximate=self.gelu_approximate))  # (B, T, C)
+        return out
 
 
 # --8<-- [start:block]
@@ -121,7 +124,10 @@ class Block(nn.Module):
 
     def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
         x = x + self.attn(self.ln_1(x), cache)
-        return x + self.mlp(self.ln_2(x))  # (B, T, C)
+        out: Tensor = x + self.mlp(self.ln_2(x))  # (B, T, C)
+        return out
+
+
 # --8<-- [end:block]
 
 
@@ -156,9 +162,8 @@ class GPT(nn.Module):
         """
         if idx.dim() != 2:
             raise ValueError(f"idx must be (B, T) token ids, got shape {tuple(idx.shape)}")
-        if caches is not None:
-            if len(caches) != len(self.blocks):
-                raise ValueError(f"one cache per layer: {len(caches)} for {len(self.blocks)} layers")
+        if caches is not None and len(caches) != len(self.blocks):
+            raise ValueError(f"one cache per layer: {len(caches)} for {len(self.blocks)} layers")
         # New tokens continue after the cached ones, so their positions do too.
         start = 0 if caches is None else caches[0].length
         end = start + idx.shape[1]
@@ -168,7 +173,9 @@ class GPT(nn.Module):
         x = self.tok_emb(idx) + self.pos_emb(pos)  # (B, T, C)
         for i, block in enumerate(self.blocks):
             x = block(x, None if caches is None else caches[i])
-        return self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
+        logits: Tensor = self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
+        return logits
+
     # --8<-- [end:gpt-forward]
 
     # --8<-- [start:gpt-generate]
@@ -192,4 +199,5 @@ class GPT(nn.Module):
             # With a cache only the new token goes in; without, everything again.
             logits = self(next_token, caches) if use_cache else self(idx)
         return idx
+
     # --8<-- [end:gpt-generate]

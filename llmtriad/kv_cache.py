@@ -84,10 +84,12 @@ class KVCache:
         else:
             if not (k.shape[:2] == self.keys.shape[:2] and k.shape[3] == self.keys.shape[3]):
                 raise ValueError(f"new keys {tuple(k.shape)} do not fit the cached {tuple(self.keys.shape)}")
+            assert self.values is not None  # keys and values are always set together
             # dim=2 is the sequence axis; dim=1 would add heads instead of positions.
             self.keys = torch.cat([self.keys, k], dim=2)  # (B, kv_heads, T_cached + T_new, head_dim)
             self.values = torch.cat([self.values, v], dim=2)
         return self.keys, self.values
+
     # --8<-- [end:kvcache-update]
 
 
@@ -135,7 +137,7 @@ class StaticKVCache:
         start, end = self.pos, self.pos + k.shape[2]
         if end > self.max_len:
             raise ValueError(
-                f"StaticKVCache is full: {start} positions cached, {k.shape[2]} more do not fit in max_len={self.max_len}"
+                f"StaticKVCache is full: {start} positions cached, {k.shape[2]} more exceed max_len={self.max_len}"
             )
         # Copy into the existing buffers: no new allocation, shapes never change.
         self.keys[:, :, start:end] = k
@@ -166,4 +168,6 @@ def attend_with_cache(q_new: Tensor, k_new: Tensor, v_new: Tensor, cache: KVCach
     # the last T_new rows of the causal triangle, aligned to the bottom right.
     mask = causal_mask(q_new.shape[2], keys.shape[2], align="bottom_right", device=q_new.device)  # (T_new, T_total)
     return grouped_query_attention(q_new, keys, values, mask=mask)  # (B, H, T_new, D)
+
+
 # --8<-- [end:attend-with-cache]

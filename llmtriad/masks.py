@@ -47,6 +47,8 @@ def _positions(query_len: int, key_len: int, device: Device = None) -> tuple[Ten
     i = torch.arange(query_len, device=device).unsqueeze(1)  # (L, 1)
     j = torch.arange(key_len, device=device).unsqueeze(0)  # (1, S)
     return i, j
+
+
 # --8<-- [end:positions]
 
 
@@ -65,8 +67,9 @@ def bidirectional_mask(length: int) -> Tensor:
 
 
 # --8<-- [start:causal-mask]
-def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom_right",
-                device: Device = None) -> Tensor:
+def causal_mask(
+    query_len: int, key_len: int | None = None, align: str = "bottom_right", device: Device = None
+) -> Tensor:
     """Each query sees the keys at or before its own position.
 
     When the queries are the last `query_len` tokens of a sequence of
@@ -105,6 +108,8 @@ def causal_mask(query_len: int, key_len: int | None = None, align: str = "bottom
     # come before the first query (the KV cache) when bottom-right aligned.
     offset = key_len - query_len if align == "bottom_right" else 0
     return j <= i + offset  # (L, S)
+
+
 # --8<-- [end:causal-mask]
 
 
@@ -132,6 +137,8 @@ def prefix_lm_mask(length: int, prefix_len: int) -> Tensor:
     in_prefix = j < prefix_len  # (1, L): the prefix is visible from everywhere
     not_future = j <= i  # (L, L): the target part stays causal
     return in_prefix | not_future  # (L, L)
+
+
 # --8<-- [end:prefix-lm-mask]
 
 
@@ -162,6 +169,8 @@ def sliding_window_mask(length: int, window: int) -> Tensor:
     not_future = j <= i
     recent = j > i - window  # strict: exactly W positions i-W+1 .. i
     return not_future & recent  # (L, L)
+
+
 # --8<-- [end:sliding-window-mask]
 
 
@@ -184,9 +193,7 @@ def padding_mask(lengths: Tensor, max_len: int) -> Tensor:
     if lengths.dim() != 1:
         raise ValueError(f"lengths must have shape (B,), got {tuple(lengths.shape)}")
     if ((lengths < 0) | (lengths > max_len)).any():
-        raise ValueError(
-            f"every length must be between 0 and max_len={max_len}, got {lengths.tolist()}"
-        )
+        raise ValueError(f"every length must be between 0 and max_len={max_len}, got {lengths.tolist()}")
     positions = torch.arange(max_len, device=lengths.device).unsqueeze(0)  # (1, T)
     return positions < lengths.unsqueeze(1)  # (B, T)
 
@@ -229,16 +236,10 @@ def cross_attention_mask(
             f"{tuple(encoder_lengths.shape)}"
         )
     if ((decoder_lengths < 0) | (decoder_lengths > dec_len)).any():
-        raise ValueError(
-            f"decoder lengths must be between 0 and dec_len={dec_len}, "
-            f"got {decoder_lengths.tolist()}"
-        )
+        raise ValueError(f"decoder lengths must be between 0 and dec_len={dec_len}, got {decoder_lengths.tolist()}")
     if ((encoder_lengths < 1) | (encoder_lengths > enc_len)).any():
         # An empty source would leave every decoder row with nothing to read.
-        raise ValueError(
-            f"encoder lengths must be between 1 and enc_len={enc_len}, "
-            f"got {encoder_lengths.tolist()}"
-        )
+        raise ValueError(f"encoder lengths must be between 1 and enc_len={enc_len}, got {encoder_lengths.tolist()}")
     real_keys = padding_mask(encoder_lengths, enc_len)  # (B, S): set by the encoder side
     batch = real_keys.shape[0]
     # The same row for every decoder position: (B, 1, S) -> (B, L, S).
@@ -279,9 +280,7 @@ def block_diffusion_mask(seq_len: int, block_size: int) -> Tensor:
         (2n, 2n) boolean; rows are queries, columns keys, x_t first.
     """
     if block_size < 1 or seq_len % block_size != 0:
-        raise ValueError(
-            f"seq_len={seq_len} must be a positive multiple of block_size={block_size}"
-        )
+        raise ValueError(f"seq_len={seq_len} must be a positive multiple of block_size={block_size}")
     n = seq_len
     q, k = _positions(2 * n, 2 * n)  # (2n, 1), (1, 2n)
     q_clean, k_clean = q >= n, k >= n  # which half: False = x_t, True = x_0
@@ -293,4 +292,6 @@ def block_diffusion_mask(seq_len: int, block_size: int) -> Tensor:
     offset_block_causal = ~q_clean & k_clean & (k_block < q_block)
     block_causal = q_clean & k_clean & (k_block <= q_block)
     return block_diagonal | offset_block_causal | block_causal  # (2n, 2n)
+
+
 # --8<-- [end:block-diffusion-mask]

@@ -148,26 +148,33 @@ class CacheShape:
 PRESETS: dict[str, CacheShape] = {
     # 12 layers, 12 heads of 64 (d_model 768), plain multi-head attention;
     # trained with a 1024-token context, so longer caches are hypothetical.
-    "gpt2-small": CacheShape("GPT-2 small", layers=12, kv_heads=12, head_dim=64,
-                             source="Radford et al., 2019, GPT-2 small config"),
+    "gpt2-small": CacheShape(
+        "GPT-2 small", layers=12, kv_heads=12, head_dim=64, source="Radford et al., 2019, GPT-2 small config"
+    ),
     # 32 layers, 32 heads of 128 (d_model 4096), multi-head attention.
-    "llama-2-7b": CacheShape("Llama 2 7B", layers=32, kv_heads=32, head_dim=128,
-                             source="arXiv:2307.09288"),
+    "llama-2-7b": CacheShape("Llama 2 7B", layers=32, kv_heads=32, head_dim=128, source="arXiv:2307.09288"),
     # Same width, but GQA: 32 query heads share 8 KV heads.
-    "llama-3-8b": CacheShape("Llama 3 8B", layers=32, kv_heads=8, head_dim=128,
-                             source="arXiv:2407.21783"),
+    "llama-3-8b": CacheShape("Llama 3 8B", layers=32, kv_heads=8, head_dim=128, source="arXiv:2407.21783"),
     # Hypothetical: the Llama 3 8B geometry with a single KV head (MQA).
-    "llama-3-8b-mqa": CacheShape("Llama 3 8B geometry, MQA", layers=32, kv_heads=1, head_dim=128,
-                                 source="arXiv:1911.02150 applied to arXiv:2407.21783"),
+    "llama-3-8b-mqa": CacheShape(
+        "Llama 3 8B geometry, MQA",
+        layers=32,
+        kv_heads=1,
+        head_dim=128,
+        source="arXiv:1911.02150 applied to arXiv:2407.21783",
+    ),
     # GQA with 8 KV heads and a 4096-token sliding window.
-    "mistral-7b": CacheShape("Mistral 7B", layers=32, kv_heads=8, head_dim=128, window=4096,
-                             source="arXiv:2310.06825"),
+    "mistral-7b": CacheShape("Mistral 7B", layers=32, kv_heads=8, head_dim=128, window=4096, source="arXiv:2310.06825"),
     # 80 layers, 64 query heads sharing 8 KV heads of 128.
-    "llama-3-70b": CacheShape("Llama 3 70B", layers=80, kv_heads=8, head_dim=128,
-                              source="arXiv:2407.21783"),
+    "llama-3-70b": CacheShape("Llama 3 70B", layers=80, kv_heads=8, head_dim=128, source="arXiv:2407.21783"),
     # MLA: kv_lora_rank 512 plus a 64-dim decoupled RoPE key, 61 layers.
-    "deepseek-v3": CacheShape("DeepSeek-V3", layers=61, latent_dim=512, rope_dim=64,
-                              source="arXiv:2405.04434 (MLA), arXiv:2412.19437 (V3 config)"),
+    "deepseek-v3": CacheShape(
+        "DeepSeek-V3",
+        layers=61,
+        latent_dim=512,
+        rope_dim=64,
+        source="arXiv:2405.04434 (MLA), arXiv:2412.19437 (V3 config)",
+    ),
 }
 
 
@@ -175,6 +182,4 @@ def preset_cache_bytes(shape: CacheShape, tokens: int, batch: int = 1, bits: int
     """Bytes of `shape`'s cache after `tokens` tokens, choosing the right formula."""
     if shape.is_mla:
         return mla_cache_bytes(shape.layers, shape.latent_dim, shape.rope_dim, tokens, batch, bits)
-    return kv_cache_bytes(
-        shape.layers, shape.kv_heads, shape.head_dim, tokens, batch, bits, shape.window
-    )
+    return kv_cache_bytes(shape.layers, shape.kv_heads, shape.head_dim, tokens, batch, bits, shape.window)

@@ -97,4 +97,5 @@ def singular_values(n: int, d: int, scale: float, causal: bool, seed: int = 0) -
     g = torch.Generator().manual_seed(seed)
     q = torch.randn(n, d, generator=g, dtype=torch.float64) * scale  # (n, d)
     k = torch.randn(n, d, generator=g, dtype=torch.float64)  # (n, d)
-    return torch.linalg.svdvals(attention_matrix(q, k, causal))  # (n,)
+    values: Tensor = torch.linalg.svdvals(attention_matrix(q, k, causal))  # (n,)
+    return values

@@ -128,6 +128,7 @@ CHECKS: dict[str, Run | Covered] = {
     "make live lang=zh": Covered("tests/test_build.py::test_the_untouched_copy_builds"),
     "make test": Covered(".ci/run, which runs exactly this"),
     "make test-fast": Covered(".ci/run, which runs a superset"),
+    "make lint": Covered(".ci/run, whose make test runs it first"),
     "make translations": Run(),
     ".venv/bin/python -m scripts.translations status": Run(),
     ".venv/bin/python -m scripts.translations stamp docs/zh/index.md docs/it/index.md": Run(in_copy=True),
