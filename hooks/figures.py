@@ -4,8 +4,8 @@ Figures live in one tree beside the docs, not inside each language's docs.
 A figure that carries text has one file per language, `NAME.LANG.EXT`
 (for example `mask-gallery.zh.svg`); a build publishes its own language's
 file as `figures/NAME.EXT`, so every language's page refers to the same
-path. Files without a language part (data, manifest, text-free images) are
-published as they are. A page naming a figure that does not exist fails the
+path. Only images are published: the numbers (NAME.json) and the manifest
+stay in the repository. A page naming a figure that does not exist fails the
 strict build through MkDocs' own link validation.
 
 A caption can say where a measured figure was measured without copying it
@@ -29,6 +29,7 @@ from scripts import languages
 from scripts.figures.common import device_label, labels
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
+IMAGES = {".svg", ".png"}  # what pages show; the JSON numbers and the manifest stay in the repository
 MEASURED_ON = re.compile(r"\[\[measured-on:([\w-]+)\]\]")
 
 
@@ -47,7 +48,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     codes = set(languages.LANGUAGES)
     sources: dict[str, Path] = {}
     for path in sorted(FIGURES_DIR.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or path.suffix not in IMAGES:
             continue
         name = published_name(path, language, codes)
         if name is None:

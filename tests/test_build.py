@@ -177,3 +177,8 @@ def test_measured_on_names_the_machine_in_the_page_language(built_site: Path, la
                                               ("it", "Testi CC BY 4.0")])
 def test_the_footer_speaks_the_page_language(built_site: Path, language: str, notice: str) -> None:
     assert notice in (language_dir(built_site, language) / "index.html").read_text(encoding="utf-8")
+
+
+def test_only_images_of_the_figures_are_published(built_site: Path) -> None:
+    published = {p.suffix for p in (built_site / "figures").iterdir()}
+    assert published <= {".svg", ".png"}, f"the site publishes figure files that are not images: {published}"

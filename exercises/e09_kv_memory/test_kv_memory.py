@@ -1,6 +1,6 @@
 """Tests for e09_kv_memory. Oracle: closed-form numbers worked out by hand.
 
-The formula (course FACTS sheet):
+The formula (two tensors, K and V, per layer, each one element per KV head, head dimension and token):
 
     bytes = 2 (K and V) x layers x kv_heads x head_dim x min(tokens, window) x batch x bits / 8
 

@@ -21,7 +21,7 @@ MODELS = {
     "llama-3-8b": {"params": 8.03e9},
     "llama-3-70b": {"params": 70.6e9},
 }
-# Peak memory bandwidth, vendor spec pages (FACTS.md, "Decode roofline"); TB/s = 10**12 bytes/s.
+# Peak memory bandwidth from NVIDIA's H100 and H200 specification pages; TB/s = 10**12 bytes/s.
 GPUS = {
     "h100": {"name": "H100 SXM", "bytes_per_s": 3.35e12},
     "h200": {"name": "H200", "bytes_per_s": 4.8e12},
@@ -55,7 +55,7 @@ def _formula() -> dict:
                 gpu: [round(bound_tokens_per_s(g["bytes_per_s"], weight_bytes, b), 3) for b in kv]
                 for gpu, g in GPUS.items()
             },
-            # The numbers the text quotes (FACTS.md: 8B at 8k ~196 / 280, at 128k ~101 / 144).
+            # The numbers the KV-cache page quotes: 8B at 8k ~196 / 280, at 128k ~101 / 144.
             "checks": {
                 gpu: {label: round(bound_tokens_per_s(g["bytes_per_s"], weight_bytes,
                                                       preset_cache_bytes(PRESETS[key], c, bits=16)), 1)
