@@ -84,3 +84,28 @@ def test_large_scores_stay_finite(solution) -> None:
     expected = v.mean(dim=0, keepdim=True).expand(2, 2)
     assert_tensor_close(solution.scaled_dot_product_attention(q, k, v), expected,
                         "scaled_dot_product_attention(q=30, k=30, ...)")
+
+
+def test_float64_inputs_keep_float64_precision(solution) -> None:
+    q, k, v = (t.double() for t in random_qkv(2, L=4, S=6))
+    # Float64 rounding is about 1e-16: an answer computed in float32 and cast back is off by about 1e-7.
+    assert_tensor_close(solution.scaled_dot_product_attention(q, k, v), F.scaled_dot_product_attention(q, k, v),
+                        "scaled_dot_product_attention(q, k, v in float64)", atol=1e-12, rtol=1e-12)
+
+
+def test_a_zero_scale_is_a_scale(solution) -> None:
+    q, k, v = random_qkv(L=3, S=4)
+    # scale=0 makes every score 0: each query averages all the values.
+    expected = v.mean(dim=-2, keepdim=True).expand(3, v.shape[-1])
+    assert_tensor_close(solution.scaled_dot_product_attention(q, k, v, scale=0.0), expected,
+                        "scaled_dot_product_attention(q, k, v, scale=0.0)")
+
+
+def test_a_mask_per_sequence_broadcasts_over_the_heads(solution) -> None:
+    q, k, v = random_qkv(3, 3, L=4, S=5)  # (B, H, L, d) with B = H = 3
+    g = torch.Generator().manual_seed(2)
+    mask = torch.rand(3, 1, 4, 5, generator=g) > 0.4  # (B, 1, L, S): one mask per sequence, every head
+    mask[..., 0] = True  # every query sees a key
+    assert_tensor_close(solution.scaled_dot_product_attention(q, k, v, mask=mask),
+                        F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+                        "scaled_dot_product_attention(q (3, 3, 4, d), k, v, mask (3, 1, 4, 5))")

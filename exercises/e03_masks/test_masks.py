@@ -127,3 +127,9 @@ def test_prefix_lm_limits_are_causal_and_bidirectional(solution) -> None:
 def test_prefix_lm_rejects_bad_prefix_len(solution, prefix_len: int) -> None:
     with pytest.raises(ValueError):
         solution.prefix_lm_mask(5, prefix_len)
+
+
+def test_more_queries_than_keys(solution) -> None:
+    # Five queries, the last of which sits at the last of three keys: the first two see nothing.
+    expected = torch.tril(torch.ones(5, 3, dtype=torch.bool), diagonal=3 - 5)
+    assert_mask_equal(solution.causal_mask(5, 3), expected, "causal_mask(5, 3)")

@@ -89,3 +89,9 @@ def test_junk_in_encoder_padding_does_not_change_outputs(solution) -> None:
     for b, n in enumerate(decoder_lengths.tolist()):
         assert_tensor_close(after[b, :, :n], before[b, :, :n],
                             f"real decoder outputs of sequence {b} after changing its padded encoder keys/values")
+
+
+def test_padding_mask_is_max_len_wide_even_when_no_sequence_fills_it(solution) -> None:
+    lengths = [2, 3]  # the longest sequence is shorter than max_len = 6
+    assert_mask_equal(solution.padding_mask(torch.tensor(lengths), 6), real_tokens(lengths, 6),
+                      "padding_mask(tensor([2, 3]), 6)")

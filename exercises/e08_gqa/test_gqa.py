@@ -76,3 +76,11 @@ def test_rejects_head_counts_that_do_not_divide(solution) -> None:
     q, k, v = random_qkv(6, 4, seed=5)
     with pytest.raises(ValueError):
         solution.grouped_query_attention(q, k, v)
+
+
+def test_values_may_be_narrower_than_queries(solution) -> None:
+    q, k, _ = random_qkv(4, 2)
+    v = torch.randn(2, 2, 6, 3, generator=torch.Generator().manual_seed(9))  # D_v = 3, D = 8
+    expected = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)  # (B, 4, T, 3)
+    assert_tensor_close(solution.grouped_query_attention(q, k, v), expected,
+                        "grouped_query_attention(q (B, 4, T, 8), k (B, 2, S, 8), v (B, 2, S, 3))")

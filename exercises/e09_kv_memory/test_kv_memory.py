@@ -138,3 +138,11 @@ def test_to_gib_uses_binary_units(solution, nbytes: int, gib: float) -> None:
 def test_to_gb_uses_decimal_units(solution, nbytes: int, gb: float) -> None:
     got = solution.to_gb(nbytes)
     assert got == pytest.approx(gb, rel=1e-12), f"to_gb({nbytes}) returned {got!r}, expected {gb!r}"
+
+
+@pytest.mark.parametrize("bits", [16, 8, 4])
+def test_mla_returns_an_exact_int(solution, bits: int) -> None:
+    got = solution.mla_cache_bytes(2, 4, 2, tokens=3, bits=bits)  # 2 x 3 x (4 + 2) = 36 numbers
+    call = f"mla_cache_bytes(2, 4, 2, tokens=3, bits={bits})"
+    assert type(got) is int, f"{call} returned {type(got).__name__} {got!r}, expected an int"
+    check_equal(got, 36 * bits // 8, call)

@@ -167,3 +167,22 @@ def test_no_mask_gives_zero_loss(solution) -> None:
     logits, x0, _ = small_case()
     assert_tensor_close(solution.masked_diffusion_loss(logits, x0, x0.clone(), torch.tensor([0.5, 0.5]), 3),
                         torch.tensor(0.0), "masked_diffusion_loss(xt = x0, nothing masked)")
+
+
+def test_one_generator_gives_fresh_noise_at_each_call(solution) -> None:
+    g = torch.Generator().manual_seed(7)
+    first, second = solution.sample_times(16, g), solution.sample_times(16, g)
+    assert not torch.equal(first, second), "two calls of sample_times with one generator returned the same times"
+    x0 = clean_tokens(1, 64)
+    t = torch.tensor([0.5])
+    a, b = solution.forward_mask(x0, t, MASK, g), solution.forward_mask(x0, t, MASK, g)
+    assert not torch.equal(a, b), "two calls of forward_mask with one generator masked the same positions"
+
+
+def test_the_global_random_state_is_left_alone(solution) -> None:
+    before = torch.get_rng_state()
+    g = torch.Generator().manual_seed(8)
+    solution.forward_mask(clean_tokens(2, 32), solution.sample_times(2, g), MASK, g)
+    assert torch.equal(torch.get_rng_state(), before), (
+        "sample_times and forward_mask changed PyTorch's global random state: draw from `generator` only"
+    )

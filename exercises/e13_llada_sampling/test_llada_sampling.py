@@ -222,3 +222,11 @@ def test_later_blocks_stay_masked_until_their_turn(solution) -> None:
 def test_uneven_split_is_rejected(solution) -> None:
     with pytest.raises(ValueError):
         solution.sample(FakeModel(increasing=True), prompt_tokens(), 10, 3, MASK)
+
+
+def test_blocks_read_the_logits_of_their_own_positions(solution) -> None:
+    prompt = prompt_tokens()  # 3 prompt tokens: the answer starts at position 3
+    out = solution.sample(FakeModel(increasing=True), prompt, 8, 4, MASK, block_len=4)
+    expected = torch.cat([prompt, (torch.arange(3, 11) % VOCAB).repeat(2, 1)], dim=1)
+    call = "sample(model, prompt (2, 3), answer_len=8, steps=4, mask_id=8, block_len=4)"
+    assert isinstance(out, torch.Tensor) and torch.equal(out, expected), f"{call} returned\n{out}\nexpected\n{expected}"

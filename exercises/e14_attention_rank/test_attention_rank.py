@@ -136,3 +136,20 @@ def test_larger_scores_raise_the_bidirectional_rank(solution) -> None:
     rank = solution.effective_rank(solution.attention_matrix(q, k, False), tol=1e-3)
     # Measured: 113 of 128.
     assert rank >= n // 2, f"effective_rank(attention_matrix(q (128, 8), k, causal=False), tol=1e-3) is {rank}, expected >= {n // 2}"
+
+
+def test_the_threshold_is_relative_to_the_largest_singular_value(solution) -> None:
+    # Fifty singular values of 1: relative to the largest each passes tol = 0.03; relative to their sum, none.
+    got = solution.effective_rank(torch.eye(50, dtype=torch.float64), tol=0.03)
+    assert got == 50, f"effective_rank(eye(50), tol=0.03) returned {got}, expected 50"
+
+
+def test_small_singular_values_are_resolved(solution) -> None:
+    # Singular values 1 and 1e-10 and an exact zero: float64's SVD resolves 1e-10 (it is far above
+    # 1e-16); the eigenvalues of a^T a would be 1e-20, lost in its rounding.
+    g = torch.Generator().manual_seed(11)
+    u, _ = torch.linalg.qr(torch.randn(6, 6, generator=g, dtype=torch.float64))
+    v, _ = torch.linalg.qr(torch.randn(6, 6, generator=g, dtype=torch.float64))
+    a = u[:, :3] @ torch.diag(torch.tensor([1.0, 1e-10, 0.0], dtype=torch.float64)) @ v[:, :3].T
+    got = solution.effective_rank(a, tol=1e-12)
+    assert got == 2, f"effective_rank(a with singular values 1, 1e-10, 0, tol=1e-12) returned {got}, expected 2"

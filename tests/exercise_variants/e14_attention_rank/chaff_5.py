@@ -1,14 +1,16 @@
-"""Misconception: the rank is counted from the eigenvalues (their absolute values) instead of the singular values."""
+"""Misconception: any relative threshold will do; relative to the sum of the singular
+values, a matrix with many equal ones loses all of them."""
 
 import torch
 
-from tests.exercise_variants.e14_attention_rank.wheat_1 import *  # noqa: F401,F403
+from tests.exercise_variants.e14_attention_rank import wheat_1
+from tests.exercise_variants.e14_attention_rank.wheat_1 import *  # noqa: F403
 
-CAUGHT_BY = "test_effective_rank_uses_singular_values"
+CAUGHT_BY = "test_the_threshold_is_relative_to_the_largest_singular_value"
 
 
 def effective_rank(a, tol=1e-6):
-    mags = torch.linalg.eigvals(a).abs()
-    if mags.max() == 0:
+    s = torch.linalg.svdvals(a)
+    if s.sum() == 0:
         return 0
-    return int((mags > tol * mags.max()).sum())
+    return int((s > tol * s.sum()).sum())
