@@ -147,7 +147,7 @@ def test_page_loads_cleanly(visit, path: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_quiz_math_is_rendered(visit, language: str) -> None:
-    page = visitlanguages.site_folder(language).page
+    page = visit(languages.site_folder(language)).page
     wait_for_math(page)
     assert page.locator("#quiz-0 .quiz-question mjx-container").count() >= 1
 
@@ -190,7 +190,7 @@ def test_search_finds_a_chinese_term_inside_a_word_on_chinese_pages_only(visit, 
 
 @pytest.mark.parametrize("language, retry", [("en", "Try Again"), ("zh", "再试一次"), ("it", "Riprova")])
 def test_quiz_explains_each_answer_in_the_page_language(visit, language: str, retry: str) -> None:
-    page = visitlanguages.site_folder(language).page
+    page = visit(languages.site_folder(language)).page
 
     wrong = page.locator("#quiz-0 input:not([data-correct])").first
     explanation = page.locator(f"#quiz-0 input[id='{wrong.get_attribute('id')}'] ~ .answer-feedback")
