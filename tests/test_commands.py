@@ -142,6 +142,9 @@ CHECKS: dict[str, Run | Covered] = {
     # Figures
     "make figures": Covered("tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--list"': Run(),
+    # The contributing page's example of a new figure, which does not exist yet.
+    'make figures args="--only attention_heatmap"': Covered(
+        "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--only decode_roofline"': Covered(
         "tests/test_figures.py::test_deterministic_figure_matches_a_fresh_run"),
     'make figures args="--only kv_decoding_time --device cpu"': Covered(
