@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from scripts import languages
-from scripts.figures.common import device_label, labels
+from scripts.figures.labels import device_label, labels
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 IMAGES = {".svg", ".png"}  # what pages show; the JSON numbers and the manifest stay in the repository

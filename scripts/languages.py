@@ -17,6 +17,8 @@ SOURCE: str = _TABLE["source"]
 LANGUAGES: tuple[str, ...] = tuple(_TABLE["languages"])  # the source first, then the switcher's order
 TRANSLATIONS: tuple[str, ...] = tuple(code for code in LANGUAGES if code != SOURCE)
 NAMES: dict[str, str] = {code: entry["name"] for code, entry in _TABLE["languages"].items()}
+DECIMAL: dict[str, str] = {code: entry["decimal"] for code, entry in _TABLE["languages"].items()}
+THOUSANDS: dict[str, str] = {code: entry["thousands"] for code, entry in _TABLE["languages"].items()}
 
 
 def config_file(language: str) -> str:
