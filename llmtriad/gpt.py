@@ -11,13 +11,18 @@ transformers); `GPTConfig(gelu_approximate="tanh")` gives GPT-2's. With
 weights copied from a transformers GPT-2, the logits then agree to float32
 rounding (tests/test_huggingface.py).
 
-Two additions over GPT-2, both from this course:
+Additions over GPT-2, all from this course:
 
 * an optional KV cache per layer (llmtriad.kv_cache), so that `generate`
   computes only the new token at each step;
 * `n_kv_head` key/value heads shared by `n_head` query heads
   (llmtriad.gqa, arXiv:2305.13245); the default n_kv_head = n_head is plain
-  multi-head attention.
+  multi-head attention;
+* `causal=False` removes the causal mask: the same network is then a
+  bidirectional denoiser, the network of a masked diffusion LM
+  (llmtriad.diffusion), and it has no KV cache;
+* `learned_positions=False` drops the position embedding, to show what
+  attention alone knows about word order (the debate chapter).
 
 Shapes: B batch, T tokens in this call, C = n_embd channels,
 S = tokens visible to attention (cached + new).
@@ -46,6 +51,8 @@ class GPTConfig:
     n_kv_head: int | None = None  # None means n_head (multi-head attention)
     n_embd: int = 32
     gelu_approximate: str = "none"  # "tanh": GPT-2's own GELU (torch.nn.functional.gelu)
+    causal: bool = True  # False: every token attends to every token (a diffusion denoiser)
+    learned_positions: bool = True  # False: no position embedding at all
 
     def __post_init__(self) -> None:
         if self.n_embd % self.n_head != 0:
@@ -62,8 +69,8 @@ class GPTConfig:
 Cache = KVCache | StaticKVCache
 
 
-class CausalSelfAttention(nn.Module):
-    """Multi-head (or grouped-query) causal self-attention, with an optional KV cache."""
+class SelfAttention(nn.Module):
+    """Multi-head (or grouped-query) self-attention, causal or not, with an optional KV cache."""
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
@@ -75,26 +82,30 @@ class CausalSelfAttention(nn.Module):
         self.k_proj = nn.Linear(config.n_embd, self.n_kv_head * self.head_dim)
         self.v_proj = nn.Linear(config.n_embd, self.n_kv_head * self.head_dim)
         self.out_proj = nn.Linear(config.n_embd, config.n_embd)
+        self.causal = config.causal
 
-    # --8<-- [start:causalselfattention-forward]
+    # --8<-- [start:selfattention-forward]
     def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
         """(B, T, C) -> (B, T, C). With a cache, x holds only the new tokens."""
         q = split_heads(self.q_proj(x), self.n_head)  # (B, n_head, T, head_dim)
         k = split_heads(self.k_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
         v = split_heads(self.v_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
         if cache is not None:
+            if not self.causal:
+                # A past token's keys would change when a later token arrives.
+                raise ValueError("a KV cache needs causal attention (GPTConfig(causal=True))")
             # The cache stores the n_kv_head heads, before any sharing; the T
             # queries are the last T of the S cached positions, so the causal
             # triangle ends in the bottom-right corner (exercise e07).
             y = attend_with_cache(q, k, v, cache)  # (B, n_head, T, head_dim)
         else:
-            mask = causal_mask(q.shape[2], device=x.device)  # (T, T), exercise e03
+            mask = causal_mask(q.shape[2], device=x.device) if self.causal else None  # (T, T), exercise e03
             y = grouped_query_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim), exercise e08
         # Fast path, same result: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
         out: Tensor = self.out_proj(merge_heads(y))  # (B, T, C)
         return out
 
-    # --8<-- [end:causalselfattention-forward]
+    # --8<-- [end:selfattention-forward]
 
 
 class MLP(nn.Module):
@@ -118,7 +129,7 @@ class Block(nn.Module):
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
         self.ln_1 = nn.LayerNorm(config.n_embd)
-        self.attn = CausalSelfAttention(config)
+        self.attn = SelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.n_embd)
         self.mlp = MLP(config)
 
@@ -138,7 +149,7 @@ class GPT(nn.Module):
         super().__init__()
         self.config = config
         self.tok_emb = nn.Embedding(config.vocab_size, config.n_embd)
-        self.pos_emb = nn.Embedding(config.block_size, config.n_embd)
+        self.pos_emb = nn.Embedding(config.block_size, config.n_embd) if config.learned_positions else None
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.n_embd)
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
@@ -169,8 +180,9 @@ class GPT(nn.Module):
         end = start + idx.shape[1]
         if end > self.config.block_size:
             raise ValueError(f"sequence of {end} tokens exceeds block_size={self.config.block_size}")
-        pos = torch.arange(start, end, device=idx.device)  # (T,)
-        x = self.tok_emb(idx) + self.pos_emb(pos)  # (B, T, C)
+        x = self.tok_emb(idx)  # (B, T, C)
+        if self.pos_emb is not None:
+            x = x + self.pos_emb(torch.arange(start, end, device=idx.device))  # (B, T, C) + (T, C)
         for i, block in enumerate(self.blocks):
             x = block(x, None if caches is None else caches[i])
         logits: Tensor = self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
@@ -187,6 +199,8 @@ class GPT(nn.Module):
         (prefill) and each later step feeds only the newest token; without it,
         every step reruns the whole sequence. Both give the same tokens.
         """
+        if not self.config.causal:
+            raise ValueError("generate writes left to right and needs GPTConfig(causal=True); see llmtriad.diffusion")
         if idx.shape[1] + max_new_tokens > self.config.block_size:
             raise ValueError(f"{idx.shape[1]} + {max_new_tokens} tokens exceed block_size={self.config.block_size}")
         caches = [KVCache() for _ in self.blocks] if use_cache else None

@@ -38,6 +38,36 @@ def test_static_cache_logits_match_the_full_forward_pass() -> None:
     torch.testing.assert_close(torch.cat(pieces, dim=1), full, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("causal", [True, False])
+def test_only_a_bidirectional_model_sees_the_future(causal: bool) -> None:
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=30, block_size=16, causal=causal)).eval()
+    tokens = torch.randint(0, 30, (2, 8), generator=torch.Generator().manual_seed(3))
+    changed = tokens.clone()
+    changed[:, -1] = (changed[:, -1] + 1) % 30  # change the last token only
+    with torch.no_grad():
+        before, after = model(tokens)[:, :-1], model(changed)[:, :-1]
+    # Causal: the earlier positions cannot see the last token, so they are untouched.
+    assert torch.equal(before, after) == causal
+
+
+def test_a_bidirectional_model_refuses_to_cache_or_generate() -> None:
+    model = GPT(GPTConfig(causal=False))
+    with pytest.raises(ValueError, match="causal"):
+        model.generate(torch.zeros(1, 3, dtype=torch.long), 2)
+
+
+def test_without_positions_bidirectional_attention_ignores_word_order() -> None:
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=30, block_size=16, causal=False, learned_positions=False)).eval()
+    tokens = torch.randint(0, 30, (1, 8), generator=torch.Generator().manual_seed(4))
+    order = torch.randperm(8, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        # Permutation equivariance: shuffling the input shuffles the output, nothing more.
+        torch.testing.assert_close(model(tokens[:, order]), model(tokens)[:, order], atol=1e-6, rtol=1e-5)
+        assert model.pos_emb is None
+
+
 # KV-cache sizes at 128k tokens (131072), 16-bit, in GiB, worked out by hand from each
 # model's published configuration (layers x KV heads x head dim): GPT-2 (Radford et al.,
 # 2019), Llama 2 (arXiv 2307.09288), Llama 3 (arXiv 2407.21783), Mistral 7B (arXiv 2310.06825).
