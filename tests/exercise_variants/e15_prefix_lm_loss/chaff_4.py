@@ -1,0 +1,23 @@
+"""Misconception: everything after the prompt is a target; the lengths are checked but not used,
+so the padding is scored too."""
+
+import torch
+import torch.nn.functional as F
+
+from tests.exercise_variants.e15_prefix_lm_loss import wheat_1
+
+CAUGHT_BY = "test_padding_is_never_scored"
+
+
+def target_mask(prompt_lens, lengths, max_len):
+    wheat_1.target_mask(prompt_lens, lengths, max_len)  # the checks
+    return torch.arange(max_len)[None, :] >= prompt_lens[:, None]
+
+
+def prefix_lm_loss(logits, tokens, prompt_lens, lengths):
+    if tokens.shape != logits.shape[:2] or len(prompt_lens) != tokens.shape[0]:
+        raise ValueError("logits must be (B, T, V) for tokens (B, T)")
+    keep = target_mask(prompt_lens, lengths, tokens.shape[1])[:, 1:]
+    if not keep.any():
+        raise ValueError("no target token")
+    return F.cross_entropy(logits[:, :-1][keep], tokens[:, 1:][keep])
