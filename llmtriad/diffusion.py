@@ -248,3 +248,108 @@ def unmasking_steps(
         fresh = (x[:, prompt_len:] != mask_id) & (step_of < 0)  # (B, answer_len)
         step_of = step_of.masked_fill(fresh, step)
     return x, step_of
+
+
+# --- Likelihood: LLaDA's Monte-Carlo bound on the negative log-likelihood -----------
+#
+# A masked diffusion LM has no left-to-right factorisation to read -log p(x) from.
+# What it offers instead is the bound its training loss is built on: for a clean
+# sequence x of L tokens (Nie et al., 2025, arXiv:2502.09992, the likelihood
+# evaluation; get_log_likelihood.py and GUIDELINES.md in ML-GSAI/LLaDA),
+#
+#     -log p(x)  <=  E over l ~ U{1, ..., L} and a uniformly random set M of l positions of
+#                    L / l * sum over i in M of  -log p_theta(x_i | x with M masked).
+#
+# Each draw of (l, M) gives one unbiased estimate of the right-hand side; K draws
+# give K estimates, whose mean estimates the bound and whose spread says how far
+# to trust that mean (standard error: std / sqrt(K)). The weight L / l plays the
+# role of 1 / t in the training loss (t = l / L is the fraction masked). Drawing
+# exactly l positions rather than masking each with probability l / L keeps the
+# number of masked tokens, and with it the weight, fixed within a draw.
+#
+# Why it is a bound, and on what. Averaged over l and M, the estimate equals the
+# average over all L! orders sigma of the "any-order autoregressive" NLL
+# -sum_k log p_theta(x_sigma(k) | the tokens before k in that order), since
+# masking l of L positions at random and scoring one of them at random is one
+# step of a random order. Each order defines a distribution p_sigma; the model
+# generates x (unmasking one token at a time, at random positions) with
+# probability p(x) = mean over sigma of p_sigma(x), and by Jensen's inequality
+# mean(-log p_sigma(x)) >= -log mean(p_sigma(x)). So the expectation is an
+# upper bound on the model's NLL, tight when every order agrees (a context-free
+# model, or a perfect denoiser of a known distribution). A single estimate is
+# not a bound: it can fall below -log p(x); only the expectation cannot. (The
+# any-order view: Ou et al., 2024, arXiv:2406.03736.)
+
+
+# --8<-- [start:likelihood-masks]
+def likelihood_masks(length: int, num_samples: int, generator: torch.Generator | None = None) -> Tensor:
+    """The random masks of the likelihood estimate: (num_samples, length) boolean.
+
+    Row k masks exactly l_k positions: l_k is drawn uniformly from {1, ..., L},
+    then l_k of the L positions are chosen uniformly at random, without
+    replacement. Every random number comes from `generator`.
+    """
+    if length < 1:
+        raise ValueError(f"length must be >= 1, got {length}")
+    if num_samples < 1:
+        raise ValueError(f"num_samples must be >= 1, got {num_samples}")
+    counts = torch.randint(1, length + 1, (num_samples,), generator=generator)  # (K,) l, uniform on 1..L
+    # The l smallest of L independent uniform keys sit at a uniformly random set of
+    # l positions. float64 keys make a tie (which would mask one more) negligible.
+    keys = torch.rand(num_samples, length, generator=generator, dtype=torch.float64)  # (K, L)
+    lth_smallest = keys.sort(dim=1).values.gather(1, (counts - 1).unsqueeze(1))  # (K, 1)
+    return keys <= lth_smallest  # (K, L), exactly counts[k] True in row k
+
+
+# --8<-- [end:likelihood-masks]
+
+
+# --8<-- [start:nll-estimates]
+def nll_estimates(
+    model_fn: ModelFn, x: Tensor, mask_id: int, num_samples: int, generator: torch.Generator | None = None
+) -> Tensor:
+    """K Monte-Carlo estimates of LLaDA's upper bound on -log p(x), in nats for the whole sequence.
+
+        estimate_k = L / l_k * sum over masked i of  CE(model_fn(x_k)[i], x[i])
+
+    where x_k is x with the positions of row k of likelihood_masks masked.
+    Report the mean, and the standard error std / sqrt(K); divide by L for
+    nats per token (the bound on the log of the perplexity).
+
+    Args:
+        model_fn: token ids (K, L) -> logits (K, L, V), the denoiser; called
+            once, on all K masked copies of x at once.
+        x: (L,) long, one clean sequence (no mask_id in it).
+        mask_id: the id of the [MASK] token.
+        num_samples: K, the number of draws.
+        generator: the source of randomness, for reproducible estimates.
+
+    Returns:
+        (K,) float: one estimate per draw. Their mean is unbiased for the
+        bound; no single one is a bound.
+    """
+    if x.dim() != 1 or x.numel() == 0:
+        raise ValueError(f"x must be one sequence of shape (L,) with L >= 1, got shape {tuple(x.shape)}")
+    if (x == mask_id).any():
+        raise ValueError(
+            f"x must be clean, but it holds mask_id={mask_id} at {(x == mask_id).nonzero().flatten().tolist()}"
+        )
+    length = x.shape[0]
+    masked = likelihood_masks(length, num_samples, generator).to(x.device)  # (K, L)
+    counts = masked.sum(dim=1)  # (K,) l of each draw
+
+    clean = x.unsqueeze(0).expand(num_samples, length)  # (K, L): the targets
+    noisy = torch.where(masked, torch.full_like(clean, mask_id), clean)  # (K, L): what the model sees
+    logits = model_fn(noisy)  # (K, L, V)
+    if logits.dim() != 3 or logits.shape[:2] != noisy.shape:
+        raise ValueError(f"model_fn must return (K, L, V) = ({num_samples}, {length}, V), got {tuple(logits.shape)}")
+
+    # cross_entropy wants the classes second: (K, V, L) against (K, L).
+    token_nll = F.cross_entropy(logits.transpose(1, 2), clean, reduction="none")  # (K, L)
+    # Only masked positions count; where() rather than a product, so that an
+    # infinite loss at an unmasked position (which the model sees) cannot leak in.
+    masked_nll = torch.where(masked, token_nll, torch.zeros_like(token_nll)).sum(dim=1)  # (K,)
+    return masked_nll * length / counts  # (K,): the weight L / l
+
+
+# --8<-- [end:nll-estimates]
