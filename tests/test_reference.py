@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from llmtriad import diffusion, memory, rank
+from llmtriad import diffusion, memory, position_probe, rank, rank_collapse
 from llmtriad.gpt import GPT, GPTConfig
 from llmtriad.kv_cache import StaticKVCache
 
@@ -106,3 +106,77 @@ def test_singular_values_show_the_low_rank_tendency() -> None:
     causal = rank.singular_values(n=128, d=8, scale=0.05, causal=True, seed=0)
     significant = lambda s: int((s > 1e-3 * s.max()).sum())  # noqa: E731
     assert significant(bidirectional) <= 10 < 100 < significant(causal)
+
+
+# --- The debate chapter: implicit position and rank collapse --------------------
+
+
+def test_position_probe_predicts_positions_and_is_untied() -> None:
+    model = position_probe.position_probe(causal=True, length=10, vocab_size=20, n_embd=16)
+    tokens = position_probe.random_sequences(3, 10, 20, torch.Generator().manual_seed(0))
+    assert model(tokens).shape == (3, 10, 10)  # one score per position, not per token
+    assert model.lm_head.weight.data_ptr() != model.tok_emb.weight.data_ptr()
+    assert model.pos_emb is None
+
+
+def test_random_sequences_put_bos_first_and_nowhere_else() -> None:
+    tokens = position_probe.random_sequences(64, 12, 5, torch.Generator().manual_seed(1))
+    assert (tokens[:, 0] == position_probe.BOS).all()
+    assert ((tokens[:, 1:] >= 1) & (tokens[:, 1:] <= 4)).all()
+    assert set(tokens[:, 1:].unique().tolist()) == {1, 2, 3, 4}
+    assert not (position_probe.random_sequences(64, 12, 5, torch.Generator().manual_seed(1), bos=False) == 0).any()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: position_probe.position_probe(causal=True, length=1),
+    lambda: position_probe.random_sequences(2, 4, 1, torch.Generator()),
+    lambda: position_probe.train_position_probe(position_probe.position_probe(True, 4), 0, 8, torch.Generator()),
+    lambda: position_probe.position_accuracy(position_probe.position_probe(True, 4), torch.zeros(4, dtype=torch.long)),
+    lambda: rank_collapse.pure_attention_layers(torch.zeros(4, 2), -1, 1.0, True),
+    lambda: rank_collapse.token_spread(torch.zeros(4)),
+])
+def test_debate_code_rejects_bad_arguments(call: object) -> None:
+    with pytest.raises(ValueError):
+        call()  # type: ignore[operator]
+
+
+def test_only_the_causal_probe_learns_positions() -> None:
+    # Haviv et al. (arXiv 2203.16634): a causal model without positional encodings learns
+    # positions. A bidirectional one cannot beat chance, 1 / (T - 1) = 1/15, at positions 1..T-1:
+    # its output there is a function of the token and of the multiset of all tokens, which
+    # have the same distribution at every such position.
+    accuracy = {}
+    for causal in (True, False):
+        torch.manual_seed(0)
+        model = position_probe.position_probe(causal=causal, length=16)
+        position_probe.train_position_probe(model, steps=150, batch=64, generator=torch.Generator().manual_seed(1))
+        test = position_probe.random_sequences(512, 16, 32, torch.Generator().manual_seed(2))
+        accuracy[causal] = position_probe.position_accuracy(model, test)
+    assert accuracy[True] > 0.5, accuracy
+    assert abs(accuracy[False] - 1 / 15) < 0.03, accuracy
+
+
+def test_uniform_causal_attention_halves_the_gap_to_the_first_token() -> None:
+    # Scale 0: row t averages tokens 0..t with equal weights, so token 0 never moves and
+    # token 1 = (token 0 + token 1) / 2 after each layer: the gap halves exactly.
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    states = rank_collapse.pure_attention_layers(x, depth=10, scale=0.0, causal=True)
+    assert states.shape == (11, 6, 3)
+    torch.testing.assert_close(states[:, 0], x[0].expand(11, 3), rtol=0, atol=0)
+    gaps = (states[:, 1] - states[:, 0]).norm(dim=-1)  # (11,)
+    torch.testing.assert_close(gaps, (x[1] - x[0]).norm() * 0.5 ** torch.arange(11, dtype=torch.float64))
+
+
+def test_uniform_bidirectional_attention_collapses_in_one_layer() -> None:
+    x = torch.randn(5, 4, generator=torch.Generator().manual_seed(4), dtype=torch.float64)
+    states = rank_collapse.pure_attention_layers(x, depth=1, scale=0.0, causal=False)
+    torch.testing.assert_close(states[1], x.mean(dim=0).expand(5, 4))  # every token becomes the mean
+    assert rank_collapse.token_spread(states[1]) < 1e-12
+
+
+def test_token_spread_is_the_centred_frobenius_norm() -> None:
+    x = torch.randn(7, 3, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    # n times the (biased) variance of each channel, summed: the squared distance to the mean row.
+    expected = (7 * x.var(dim=0, correction=0).sum()).sqrt().item()
+    assert rank_collapse.token_spread(x) == pytest.approx(expected, rel=1e-12)
+    assert rank_collapse.token_spread(x[:1].expand(7, 3)) < 1e-12  # equal rows: nothing left but rounding
