@@ -229,7 +229,7 @@ def test_context_free_average_is_the_exact_nll(solution) -> None:
     model, x = input_free_model(logits), torch.tensor([1, 0, 3, 3])
     exact = F.cross_entropy(logits.double(), x, reduction="sum").item()  # the NLL of x, position by position
     mean, std = enumerate_estimator(model, x)
-    assert abs(mean - exact) < 1e-9  # the oracle's own check: for such a model the bound is the NLL
+    assert abs(mean - exact) < 1e-9, f"the oracle itself: enumeration {mean} != exact NLL {exact}"  # bound = NLL here
     check_mean(solution.nll_estimates(model, x, MASK, K, generator(13)), exact, std,
                f"nll_estimates(a model that ignores its input, x={x.tolist()}, MASK, {K}, generator)")
 
@@ -239,7 +239,7 @@ def test_perfect_denoiser_average_is_the_exact_nll(solution) -> None:
     model, x = perfect_denoiser(q), torch.tensor([2, 0, 3])
     exact = -math.log(q[tuple(x.tolist())].item())  # the chain rule holds in every order: the bound is tight
     mean, std = enumerate_estimator(model, x)
-    assert abs(mean - exact) < 1e-4  # the oracle's own check
+    assert abs(mean - exact) < 1e-4, f"the oracle itself: enumeration {mean} != -log q(x) {exact}"  # a tight bound
     check_mean(solution.nll_estimates(model, x, MASK, K, generator(15)), exact, std,
                f"nll_estimates(the exact conditionals of a distribution q, x={x.tolist()}, MASK, {K}, generator), "
                "compared with -log q(x)")
@@ -257,7 +257,7 @@ def test_context_dependent_average_matches_enumeration(solution, seed: int) -> N
 def test_average_bounds_the_exact_nll_from_above(solution) -> None:
     model, x = pairwise_model(3, seed=16), torch.tensor([2, 0, 3])
     nll, (mean, std) = exact_model_nll(model, x), enumerate_estimator(model, x)
-    assert mean > nll + Z * std / math.sqrt(K)  # the oracle's own check: Jensen's gap, well above the noise
+    assert mean > nll + Z * std / math.sqrt(K), f"the oracle itself: no clear Jensen gap, {mean} vs {nll}"
     estimates = solution.nll_estimates(model, x, MASK, K, generator(18))
     average = estimates.double().mean().item()
     assert average > nll, (
