@@ -33,6 +33,7 @@ FIGURES = [
     "kv_memory_models",
     "decode_roofline",
     "rank_spectra",
+    "dlm_taxonomy",
     "diffusion_forward",
     "diffusion_sampling",
     "mdlm_loss_weight",
