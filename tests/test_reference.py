@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from llmtriad import diffusion, memory, position_probe, rank, rank_collapse
+from llmtriad import diffusion, memory, parallel_decoding, position_probe, rank, rank_collapse
 from llmtriad.gpt import GPT, GPTConfig
 from llmtriad.kv_cache import StaticKVCache
 
@@ -180,3 +180,62 @@ def test_token_spread_is_the_centred_frobenius_norm() -> None:
     expected = (7 * x.var(dim=0, correction=0).sum()).sqrt().item()
     assert rank_collapse.token_spread(x) == pytest.approx(expected, rel=1e-12)
     assert rank_collapse.token_spread(x[:1].expand(7, 3)) < 1e-12  # equal rows: nothing left but rounding
+
+
+# --- The diffusion chapter: the parallel decoding curse ------------------------------
+
+
+def test_two_word_names_lose_one_bit_when_decoded_in_one_step() -> None:
+    # "new york" or "los angeles", each with probability 1/2: rows are the first word, columns the second.
+    joint = torch.tensor([[0.5, 0.0], [0.0, 0.5]])
+    assert torch.equal(parallel_decoding.factorised(joint), torch.full((2, 2), 0.25))
+    torch.testing.assert_close(parallel_decoding.parallel_decoding_gap(joint), torch.tensor(2.0).log())
+    marginal, valid = torch.tensor([0.5, 0.5]), torch.eye(2, dtype=torch.bool)
+    assert parallel_decoding.one_step_valid(marginal, marginal, valid).item() == 0.5
+    assert parallel_decoding.two_step_valid(marginal, torch.eye(2), valid).item() == 1.0
+
+
+def test_the_gap_is_the_mutual_information() -> None:
+    generator = torch.Generator().manual_seed(0)
+    joints = torch.rand(5, 4, 6, generator=generator, dtype=torch.float64) ** 3  # (5, 4, 6), uneven
+    joints[0, 1] = 0.0  # a first token the joint never produces
+    joints /= joints.sum(dim=(-2, -1), keepdim=True)
+    entropy = lambda p: torch.distributions.Categorical(probs=p).entropy()  # noqa: E731
+    # I(X; Y) = H(X) + H(Y) - H(X, Y): a formula that never forms the product of the marginals.
+    oracle = entropy(joints.sum(-1)) + entropy(joints.sum(-2)) - entropy(joints.flatten(-2))
+    torch.testing.assert_close(parallel_decoding.parallel_decoding_gap(joints), oracle)
+
+
+def test_independent_positions_lose_nothing() -> None:
+    generator = torch.Generator().manual_seed(1)
+    a = torch.rand(7, generator=generator, dtype=torch.float64)
+    b = torch.rand(3, generator=generator, dtype=torch.float64)
+    joint = torch.outer(a / a.sum(), b / b.sum())  # (7, 3): p(a, b) = p(a) p(b)
+    torch.testing.assert_close(parallel_decoding.factorised(joint), joint)
+    assert parallel_decoding.parallel_decoding_gap(joint).item() < 1e-12
+
+
+def test_one_step_validity_matches_independent_draws() -> None:
+    generator = torch.Generator().manual_seed(2)
+    p_first = torch.softmax(torch.randn(5, generator=generator), 0)
+    p_second = torch.softmax(torch.randn(5, generator=generator), 0)
+    valid = torch.rand(5, 5, generator=generator) < 0.3
+    n = 200_000
+    first = torch.multinomial(p_first, n, replacement=True, generator=generator)  # (n,) independent draws
+    second = torch.multinomial(p_second, n, replacement=True, generator=generator)
+    frequency = valid[first, second].double().mean().item()
+    exact = parallel_decoding.one_step_valid(p_first, p_second, valid).item()
+    assert abs(frequency - exact) < 4 * (exact * (1 - exact) / n) ** 0.5 + 1e-9
+
+
+@pytest.mark.parametrize("call", [
+    lambda: parallel_decoding.factorised(torch.tensor([[0.5, 0.6], [0.0, 0.0]])),  # sums to 1.1
+    lambda: parallel_decoding.factorised(torch.tensor([[1.5, -0.5], [0.0, 0.0]])),  # negative
+    lambda: parallel_decoding.factorised(torch.tensor([0.5, 0.5])),  # one axis, not a joint
+    lambda: parallel_decoding.one_step_valid(torch.tensor([0.5, 0.5]), torch.tensor([1.0]), torch.eye(2).bool()),
+    lambda: parallel_decoding.one_step_valid(torch.tensor([0.5, 0.5]), torch.tensor([0.5, 0.5]), torch.eye(2)),
+    lambda: parallel_decoding.two_step_valid(torch.tensor([0.5, 0.5]), torch.eye(3), torch.eye(3).bool()),
+])
+def test_parallel_decoding_rejects_bad_arguments(call: object) -> None:
+    with pytest.raises(ValueError):
+        call()  # type: ignore[operator]
