@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -40,6 +42,50 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
         for match in FETCHING.finditer(path.read_text(errors="replace"))
     ]
     assert offenders == []
+
+
+class _Links(HTMLParser):
+    """The href of every <a> and every id of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href"):
+            self.hrefs.append(found["href"] or "")
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+
+
+def _parse(page: Path) -> _Links:
+    links = _Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def test_every_link_between_pages_leads_somewhere(built_site: Path) -> None:
+    # MkDocs checks the links it converts; a notebook's Markdown links pass through
+    # nbconvert untouched, so a `../page.md` there would only break in the reader's browser.
+    pages = {page: _parse(page) for page in built_site.rglob("*.html")}
+    broken = []
+    for page, links in pages.items():
+        for href in links.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("#", "mailto:")) or not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)}: {href} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else _parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(built_site)}: {href} (no such anchor)")
+    assert not broken, "links that lead nowhere:\n" + "\n".join(broken)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
