@@ -214,3 +214,16 @@ def test_missing_page_gets_the_404_page(visit, language: str) -> None:
     assert record.problems() == []
     assert page.locator(".course-404 a").count() == 3
     assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).display") != "none"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("chapter", ["debate/", "diffusion/"])
+def test_every_quiz_of_the_newest_chapters_accepts_its_right_answer(visit, language: str, chapter: str) -> None:
+    page = visit(languages.site_folder(language) + chapter).page
+    quizzes = page.locator(".quiz")
+    assert quizzes.count() >= 3, f"{language}/{chapter}: {quizzes.count()} quizzes, at least 3 expected"
+    for i in range(quizzes.count()):
+        right = page.locator(f"#quiz-{i} input[data-correct='true']")
+        assert right.count() >= 1, f"{language}/{chapter}: quiz {i} has no right answer"
+        page.locator(f"#quiz-{i} label[for='{right.first.get_attribute('id')}']").click()
+        page.locator(f"#quiz-{i} .quiz-feedback-item.correct").wait_for(state="visible")
