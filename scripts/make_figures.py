@@ -96,8 +96,17 @@ def make(name: str, device: torch.device, languages: list[str], quick: bool, out
         "device": device_name(device) if measured else "any (deterministic)",
         "torch": torch.__version__ if measured else "any",
         "quick": quick,
-        "files": files,
+        "files": in_order(files),
     }
+
+
+def in_order(files: list[str]) -> list[str]:
+    """A figure's files in one order, whichever languages this run drew: the JSON, then each language's SVG."""
+    def rank(file: str) -> int:
+        language = file.rsplit(".", 2)[-2] if file.endswith(".svg") else None
+        return 0 if language is None else 1 + LANGUAGES.index(language)
+
+    return sorted(files, key=rank)
 
 
 def read_manifest(out: Path) -> dict[str, dict]:
@@ -115,7 +124,7 @@ def redraw(name: str, languages: list[str], out: Path) -> dict:
                          "build the figure first, without --redraw")
     data = json.loads(path.read_text(encoding="utf-8"))
     drawn = [draw(name, module, data, language, out) for language in languages]
-    return {**entry, "files": entry["files"] + [file for file in drawn if file not in entry["files"]]}
+    return {**entry, "files": in_order(entry["files"] + [file for file in drawn if file not in entry["files"]])}
 
 
 def update_manifest(out: Path, entries: dict[str, dict]) -> None:

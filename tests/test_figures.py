@@ -131,6 +131,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
 def test_every_figure_is_committed_with_its_manifest_entry() -> None:
     assert sorted(MANIFEST) == sorted(FIGURES)
     for name, entry in MANIFEST.items():
+        stem = name.replace("_", "-")
         assert entry["script"] == f"scripts/figures/{name}.py"
         # One name per figure: its files are named after its module, rank_spectra -> rank-spectra.*
         assert {f.split(".")[0] for f in entry["files"]} == {name.replace("_", "-")}, name
@@ -139,6 +140,8 @@ def test_every_figure_is_committed_with_its_manifest_entry() -> None:
             assert (COMMITTED / file).is_file(), f"{name}: figures/{file} is missing"
         assert {f.rsplit(".", 2)[-2] for f in entry["files"] if f.endswith(".svg")} == set(LANGUAGES), (
             f"{name}: not every language has its SVG")
+        # One order, whichever languages the last run drew (make_figures --lang).
+        assert entry["files"] == [f"{stem}.json"] + [f"{stem}.{language}.svg" for language in LANGUAGES], name
 
 
 def test_measured_figures_say_where_they_were_measured() -> None:
