@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -55,6 +56,9 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(PROJECT_PARTS, tmp_path)
 
 
+EXEC_FENCE = re.compile(r'^(\s*```+\w+) exec="on".*$', re.MULTILINE)  # a markdown-exec fence line
+
+
 @pytest.fixture
 def quick_project_copy(project_copy: Path) -> Path:
     """The same copy with its notebooks and exec="on" code blocks rendered but not run (about
@@ -63,11 +67,12 @@ def quick_project_copy(project_copy: Path) -> Path:
     text = config.read_text(encoding="utf-8")
     assert "    execute: true\n" in text, "mkdocs.yml no longer says `execute: true` for mkdocs-jupyter"
     config.write_text(text.replace("    execute: true\n", "    execute: false\n"), encoding="utf-8")
-    # Code blocks that run at build time (markdown-exec) are shown, not run.
+    # Code blocks that run at build time (markdown-exec) are shown, not run. Their other
+    # options (source="above" ...) go too: without exec, they would unmake the fence.
     for page in (project_copy / "docs").rglob("*.md"):
         source = page.read_text(encoding="utf-8")
         if ' exec="on"' in source:
-            page.write_text(source.replace(' exec="on"', ""), encoding="utf-8")
+            page.write_text(EXEC_FENCE.sub(r"\1", source), encoding="utf-8")
     return project_copy
 
 

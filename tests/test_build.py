@@ -76,7 +76,9 @@ def test_every_link_between_pages_leads_somewhere(built_site: Path) -> None:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith(("#", "mailto:")) or not parts.path:
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
+            # The 404 page links from the site's root (it is served at any depth).
+            base = built_site if parts.path.startswith("/") else page.parent
+            target = (base / unquote(parts.path).lstrip("/")).resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
