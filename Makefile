@@ -4,6 +4,7 @@
 #   make test    run the gates (make lint) and the whole test suite (installs Chromium with apt-get if missing)
 #   make grade   grade your exercises (make grade lang=zh: in Chinese; args="--watch" regrades on save)
 #   make figures rebuild the figures (make figures args="--only mask_gallery --device cpu")
+#   make bakeoff train and compare the six architectures, about 10 minutes on a CPU (args="--quick": under a minute)
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live lint test test-fast browser grade dev-check figures bench-site bench-grade bench-figures translations clean
+.PHONY: help env serve site live lint test test-fast browser grade dev-check figures bakeoff bench-site bench-grade bench-figures translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -72,6 +73,9 @@ dev-check: $(STAMP)
 
 figures: $(STAMP)
 	$(PY) -m scripts.make_figures $(args)
+
+bakeoff: $(STAMP)
+	$(PY) -m scripts.bakeoff $(args)
 
 bench-figures: $(STAMP)
 	$(PY) -m scripts.bench_figures

@@ -22,7 +22,11 @@ Additions over GPT-2, all from this course:
   bidirectional denoiser, the network of a masked diffusion LM
   (llmtriad.diffusion), and it has no KV cache;
 * `learned_positions=False` drops the position embedding, to show what
-  attention alone knows about word order (the debate chapter).
+  attention alone knows about word order (the debate chapter);
+* `forward(idx, mask=...)` replaces the default mask by any other, such as a
+  prefix-LM or block-causal mask (the bake-off, llmtriad.bakeoff);
+* `mlp_ratio` and `mlp_dropout` set the MLP's width and its dropout, so that
+  the bake-off can match parameter counts and regularise a baseline.
 
 Shapes: B batch, T tokens in this call, C = n_embd channels,
 S = tokens visible to attention (cached + new).
@@ -53,6 +57,8 @@ class GPTConfig:
     gelu_approximate: str = "none"  # "tanh": GPT-2's own GELU (torch.nn.functional.gelu)
     causal: bool = True  # False: every token attends to every token (a diffusion denoiser)
     learned_positions: bool = True  # False: no position embedding at all
+    mlp_ratio: int = 4  # the MLP's hidden width, in multiples of n_embd (GPT-2: 4)
+    mlp_dropout: float = 0.0  # dropout on the MLP's output while training (GPT-2 has 0.1 in several places)
 
     def __post_init__(self) -> None:
         if self.n_embd % self.n_head != 0:
@@ -85,21 +91,31 @@ class SelfAttention(nn.Module):
         self.causal = config.causal
 
     # --8<-- [start:selfattention-forward]
-    def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
-        """(B, T, C) -> (B, T, C). With a cache, x holds only the new tokens."""
+    def forward(self, x: Tensor, cache: Cache | None = None, mask: Tensor | None = None) -> Tensor:
+        """(B, T, C) -> (B, T, C). With a cache, x holds only the new tokens.
+
+        `mask`, when given, replaces the default one (causal, or none when not
+        causal): (T, S) or (B, 1, T, S) boolean, S = cached + new positions.
+        """
         q = split_heads(self.q_proj(x), self.n_head)  # (B, n_head, T, head_dim)
         k = split_heads(self.k_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
         v = split_heads(self.v_proj(x), self.n_kv_head)  # (B, n_kv_head, T, head_dim)
-        if cache is not None:
+        if cache is not None and mask is not None:
+            # The caller's mask says what the new queries may see of the cache (a prefix
+            # LM filling it with a prompt that reads itself bidirectionally).
+            keys, values = cache.update(k, v)  # (B, n_kv_head, S, head_dim)
+            y = grouped_query_attention(q, keys, values, mask=mask)  # (B, n_head, T, head_dim)
+        elif cache is not None:
             if not self.causal:
                 # A past token's keys would change when a later token arrives.
-                raise ValueError("a KV cache needs causal attention (GPTConfig(causal=True))")
+                raise ValueError("a KV cache needs causal attention (GPTConfig(causal=True)) or an explicit mask")
             # The cache stores the n_kv_head heads, before any sharing; the T
             # queries are the last T of the S cached positions, so the causal
             # triangle ends in the bottom-right corner (exercise e07).
             y = attend_with_cache(q, k, v, cache)  # (B, n_head, T, head_dim)
         else:
-            mask = causal_mask(q.shape[2], device=x.device) if self.causal else None  # (T, T), exercise e03
+            if mask is None and self.causal:
+                mask = causal_mask(q.shape[2], device=x.device)  # (T, T), exercise e03
             y = grouped_query_attention(q, k, v, mask=mask)  # (B, n_head, T, head_dim), exercise e08
         # Fast path, same result: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
         out: Tensor = self.out_proj(merge_heads(y))  # (B, T, C)
@@ -109,16 +125,17 @@ class SelfAttention(nn.Module):
 
 
 class MLP(nn.Module):
-    """Position-wise feed-forward network: widen 4x, GELU, project back."""
+    """Position-wise feed-forward network: widen (4x by default), GELU, project back."""
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
-        self.fc = nn.Linear(config.n_embd, 4 * config.n_embd)
-        self.proj = nn.Linear(4 * config.n_embd, config.n_embd)
+        self.fc = nn.Linear(config.n_embd, config.mlp_ratio * config.n_embd)
+        self.proj = nn.Linear(config.mlp_ratio * config.n_embd, config.n_embd)
         self.gelu_approximate = config.gelu_approximate
+        self.dropout = nn.Dropout(config.mlp_dropout)  # the identity in eval() mode, and when mlp_dropout = 0
 
     def forward(self, x: Tensor) -> Tensor:
-        out: Tensor = self.proj(F.gelu(self.fc(x), approximate=self.gelu_approximate))  # (B, T, C)
+        out: Tensor = self.dropout(self.proj(F.gelu(self.fc(x), approximate=self.gelu_approximate)))  # (B, T, C)
         return out
 
 
@@ -133,8 +150,8 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.n_embd)
         self.mlp = MLP(config)
 
-    def forward(self, x: Tensor, cache: Cache | None = None) -> Tensor:
-        x = x + self.attn(self.ln_1(x), cache)
+    def forward(self, x: Tensor, cache: Cache | None = None, mask: Tensor | None = None) -> Tensor:
+        x = x + self.attn(self.ln_1(x), cache, mask)
         out: Tensor = x + self.mlp(self.ln_2(x))  # (B, T, C)
         return out
 
@@ -165,11 +182,12 @@ class GPT(nn.Module):
             nn.init.zeros_(module.bias)
 
     # --8<-- [start:gpt-forward]
-    def forward(self, idx: Tensor, caches: list[Cache] | None = None) -> Tensor:
+    def forward(self, idx: Tensor, caches: list[Cache] | None = None, mask: Tensor | None = None) -> Tensor:
         """(B, T) token ids -> (B, T, vocab_size) logits.
 
         With `caches` (one per layer), `idx` holds only the tokens that follow
-        the cached ones, and the caches grow by T.
+        the cached ones, and the caches grow by T. `mask` (every layer's) replaces
+        the default causal or bidirectional one; see SelfAttention.forward.
         """
         if idx.dim() != 2:
             raise ValueError(f"idx must be (B, T) token ids, got shape {tuple(idx.shape)}")
@@ -184,7 +202,7 @@ class GPT(nn.Module):
         if self.pos_emb is not None:
             x = x + self.pos_emb(torch.arange(start, end, device=idx.device))  # (B, T, C) + (T, C)
         for i, block in enumerate(self.blocks):
-            x = block(x, None if caches is None else caches[i])
+            x = block(x, None if caches is None else caches[i], mask)
         logits: Tensor = self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
         return logits
 

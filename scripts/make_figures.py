@@ -83,7 +83,12 @@ def make(name: str, device: torch.device, languages: list[str], quick: bool, out
     """Compute one figure's numbers, draw it in each language, and return its manifest entry."""
     module = load(name)
     torch.manual_seed(0)
-    data = module.compute(device, quick)
+    return publish(name, module.compute(device, quick), device, languages, quick, out)
+
+
+def publish(name: str, data: dict, device: torch.device, languages: list[str], quick: bool, out: Path) -> dict:
+    """Write a figure's numbers and draw it in each language; return its manifest entry."""
+    module = load(name)
     save_json(data, out / f"{stem(name)}.json")
     files = [f"{stem(name)}.json"] + [draw(name, module, data, language, out) for language in languages]
     # Languages not drawn this time (--lang) keep their files and their place in the manifest.

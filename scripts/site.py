@@ -6,8 +6,9 @@
     .venv/bin/python -m scripts.site serve --no-build         # serve what site/ holds
 
 Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
-They run side by side into a scratch folder and are then assembled, English
-at the root and the others in zh/ and it/. A build fails on any warning,
+The notebooks run first, once for the three languages, two at a time
+(scripts/notebooks.py); the builds then run side by side into a scratch folder
+and are assembled, English at the root and the others in zh/ and it/. A build fails on any warning,
 MkDocs' own (`--strict`) or any other line that says WARNING, such as one
 from the kernel that runs the notebooks.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 if not __package__:  # run as a file (python scripts/site.py): make the `scripts` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts import languages
+from scripts import languages, notebooks
 from scripts.languages import config_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,10 +72,15 @@ def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
         raise SystemExit(f"Unknown language(s) {unknown}; choose from {sorted(LANGUAGES)}.")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    print("Running the notebooks ...", flush=True)
+    os.environ.update(build_env())  # the kernels start from this process: the same environment as a build
+    try:
+        notebooks.execute_all(sorted((root / "docs" / "en" / "notebooks").glob("*.ipynb")), root)
+    except notebooks.NotebookError as error:
+        raise BuildError(str(error)) from None
     with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp:
         staging = Path(tmp)
         print(f"Building {', '.join(languages)} ...", flush=True)
-        # Most of a build is executing its notebooks, so the languages run at once.
         with ThreadPoolExecutor(max_workers=len(languages)) as pool:
             for future in [pool.submit(build_language, lang, staging / lang, root) for lang in languages]:
                 future.result()  # the first failure, with its log, stops here

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
 
 from scripts import languages
 from tests.conftest import LANGUAGES, page_paths, page_url
@@ -59,41 +59,45 @@ class Visit:
         return self.errors + [f"request to another host: {url}" for url in self.foreign]
 
 
+def open_page(context: BrowserContext, site_url: str, path: str, expect_status: int = 200,
+              wait_until: str = "load") -> Visit:
+    """Open a page of the site, recording console errors, failed requests and foreign hosts.
+
+    wait_until="commit" returns as soon as the server has answered, so that several
+    pages can load at once; the caller then waits for each.
+    """
+    page = context.new_page()
+    record = Visit(page)
+    local_host = urlsplit(site_url).netloc
+
+    def route(route: Route, request: Request) -> None:
+        if urlsplit(request.url).netloc == local_host or request.url.startswith("data:"):
+            route.continue_()
+        else:
+            record.foreign.append(request.url)
+            route.abort()
+
+    def console(message) -> None:
+        # A page asked to answer 404 logs its own status; anything else counts.
+        own_status = expect_status != 200 and message.location.get("url") == site_url + path
+        if message.type == "error" and not own_status:
+            record.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda e: record.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: record.errors.append(f"failed: {r.url} {r.failure}"))
+    response = page.goto(site_url + path, wait_until=wait_until)
+    assert response is not None and response.status == expect_status, f"{path}: HTTP {response and response.status}"
+    page.on("response", lambda r: r.status >= 400 and record.errors.append(f"HTTP {r.status}: {r.url}"))
+    return record
+
+
 @pytest.fixture
 def visit(browser: Browser, site_url: str) -> Iterator:
-    """Open a page of the site and record console errors, failed requests and foreign hosts."""
+    """Open pages of the site in one fresh browser context (see open_page)."""
     context = browser.new_context()
-    local_host = urlsplit(site_url).netloc
-    visits: list[Visit] = []
-
-    def open_page(path: str, expect_status: int = 200) -> Visit:
-        page = context.new_page()
-        record = Visit(page)
-
-        def route(route: Route, request: Request) -> None:
-            if urlsplit(request.url).netloc == local_host or request.url.startswith("data:"):
-                route.continue_()
-            else:
-                record.foreign.append(request.url)
-                route.abort()
-
-        def console(message) -> None:
-            # A page asked to answer 404 logs its own status; anything else counts.
-            own_status = expect_status != 200 and message.location.get("url") == site_url + path
-            if message.type == "error" and not own_status:
-                record.errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-        page.route("**/*", route)
-        page.on("console", console)
-        page.on("pageerror", lambda e: record.errors.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: record.errors.append(f"failed: {r.url} {r.failure}"))
-        response = page.goto(site_url + path, wait_until="load")
-        assert response is not None and response.status == expect_status, f"{path}: HTTP {response and response.status}"
-        page.on("response", lambda r: r.status >= 400 and record.errors.append(f"HTTP {r.status}: {r.url}"))
-        visits.append(record)
-        return record
-
-    yield open_page
+    yield lambda path, expect_status=200: open_page(context, site_url, path, expect_status)
     context.close()
 
 
@@ -120,14 +124,20 @@ def wait_for_math(page: Page) -> None:
     )
 
 
-@pytest.mark.parametrize("path", all_pages())
-def test_page_loads_cleanly(visit, path: str) -> None:
-    record = visit(path)
+@dataclass
+class PageCheck:
+    """What the checks of test_page_loads_cleanly found on one page."""
+
+    problems: list[str]
+    raw_tex: str | None = None  # the text around TeX that MathJax left unrendered
+    broken_images: list[str] = field(default_factory=list)
+
+
+def check_page(record: Visit) -> PageCheck:
     page = record.page
+    page.wait_for_load_state("load")
     wait_for_math(page)
     page.wait_for_load_state("networkidle")
-    assert record.problems() == []
-
     raw_tex = page.evaluate(
         """(pattern) => {
             const article = document.querySelector('article').cloneNode(true);
@@ -137,12 +147,40 @@ def test_page_loads_cleanly(visit, path: str) -> None:
         }""",
         RAW_TEX,
     )
-    assert raw_tex is None, f"raw TeX left on the page: ...{raw_tex}..."
-
     broken = page.evaluate(
         "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
     )
-    assert broken == []
+    return PageCheck(record.problems(), raw_tex, broken)
+
+
+PAGES_AT_ONCE = 4  # their waits overlap: about twice as fast as one at a time on two cores
+
+
+@pytest.fixture(scope="session")
+def page_checks(browser: Browser, site_url: str) -> dict[str, PageCheck]:
+    """Every page of every language, loaded a few at a time in one context, and what each did."""
+    context = browser.new_context()
+    checks: dict[str, PageCheck] = {}
+    paths = all_pages()
+    for start in range(0, len(paths), PAGES_AT_ONCE):
+        loading = [(path, open_page(context, site_url, path, wait_until="commit"))
+                   for path in paths[start : start + PAGES_AT_ONCE]]
+        for path, record in loading:
+            try:
+                checks[path] = check_page(record)
+            except Exception as error:  # a timeout on one page fails that page's test only
+                checks[path] = PageCheck(record.problems() + [f"{type(error).__name__}: {error}"])
+            record.page.close()
+    context.close()
+    return checks
+
+
+@pytest.mark.parametrize("path", all_pages())
+def test_page_loads_cleanly(page_checks: dict[str, PageCheck], path: str) -> None:
+    check = page_checks[path]
+    assert check.problems == []
+    assert check.raw_tex is None, f"raw TeX left on the page: ...{check.raw_tex}..."
+    assert check.broken_images == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -217,7 +255,7 @@ def test_missing_page_gets_the_404_page(visit, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("chapter", ["debate/", "diffusion/"])
+@pytest.mark.parametrize("chapter", ["debate/", "diffusion/", "bakeoff/"])
 def test_every_quiz_of_the_newest_chapters_accepts_its_right_answer(visit, language: str, chapter: str) -> None:
     page = visit(languages.site_folder(language) + chapter).page
     quizzes = page.locator(".quiz")

@@ -33,7 +33,7 @@ from tests.conftest import ROOT, copy_project
 EXERCISE_IDS = tomllib.loads((ROOT / "exercises/order.toml").read_text())["order"]
 EXERCISE_ID = re.compile(r"\be\d\d_[a-z0-9_]+")
 PROGRAM = re.compile(r"^(make( |$)|\.venv/bin/)")
-SCRIPTS = ["make_figures", "site", "translations", "bench_figures", "bench_site", "bench_grade"]
+SCRIPTS = ["make_figures", "site", "translations", "bench_figures", "bench_site", "bench_grade", "bakeoff"]
 
 
 # --- Where commands are shown ---------------------------------------------------
@@ -162,6 +162,19 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m scripts.make_figures --redraw --only kv_decoding_time": Run(in_copy=True),
     ".venv/bin/python scripts/make_figures.py": Covered(
         "tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
+    # The bake-off: the default run takes ten minutes; the quick run is the figure pipeline's.
+    "make bakeoff": Covered("tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
+    'make bakeoff args="--quick"': Covered(
+        "tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
+    ".venv/bin/python -m scripts.bakeoff": Covered(
+        "tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
+    ".venv/bin/python -m scripts.bakeoff --device cuda": Covered(
+        "tests/test_bakeoff.py::test_bad_seeds_and_a_missing_gpu_are_refused"),
+    ".venv/bin/python -m scripts.bakeoff --only prefix diffusion --seeds 3": Covered(
+        "tests/test_bakeoff.py::test_only_refuses_to_mix_results_of_other_settings"),
+    ".venv/bin/python -m scripts.bakeoff --only causal diffusion --seeds 5 --out /tmp/bakeoff": Covered(
+        "tests/test_bakeoff.py::test_only_refuses_to_mix_results_of_other_settings"),
+    ".venv/bin/python -m scripts.bakeoff --list": Run(),
     # Benchmarks: they print numbers and take minutes.
     "make bench-site": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     "make bench-grade": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),

@@ -26,6 +26,8 @@ import numpy as np
 import pytest
 import torch
 
+from llmtriad.bakeoff.architectures import ARCHITECTURES
+from llmtriad.bakeoff.tasks import TASKS
 from scripts import languages
 from scripts.figures import FIGURES
 from scripts.figures.common import (LANGUAGES, LOCALES, Labels, device_label, labels, localise_axes, number,
@@ -394,15 +396,23 @@ def test_committed_figures_are_drawn_from_their_json(tmp_path: Path) -> None:
     # Measured numbers cannot be measured again here, but every SVG must still be what the
     # code draws now from its JSON. With the fresh runs above matching the committed
     # deterministic figures, this also shows that --redraw gives what make_figures draws.
-    shutil.copytree(COMMITTED, tmp_path, dirs_exist_ok=True)
-    completed = make_figures("--redraw", "--out", str(tmp_path))
-    assert completed.returncode == 0, completed.stderr
-    for name in MANIFEST:
-        for file in MANIFEST[name]["files"]:
-            assert (tmp_path / file).read_bytes() == (COMMITTED / file).read_bytes(), (
-                f"figures/{file} is not what scripts/figures/{name}.py draws from its JSON now: "
-                f"run `.venv/bin/python -m scripts.make_figures --redraw --only {name}` and commit the result")
-    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == MANIFEST
+    # Two runs at once, each in its own copy (each rewrites the manifest), half the figures each.
+    halves = {tmp_path / "a": list(MANIFEST)[0::2], tmp_path / "b": list(MANIFEST)[1::2]}
+
+    def redraw(out: Path) -> subprocess.CompletedProcess:
+        shutil.copytree(COMMITTED, out)
+        return make_figures("--redraw", "--out", str(out), "--only", *halves[out])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for completed in pool.map(redraw, halves):
+            assert completed.returncode == 0, completed.stderr
+    for out, names in halves.items():
+        for name in names:
+            for file in MANIFEST[name]["files"]:
+                assert (out / file).read_bytes() == (COMMITTED / file).read_bytes(), (
+                    f"figures/{file} is not what scripts/figures/{name}.py draws from its JSON now: "
+                    f"run `.venv/bin/python -m scripts.make_figures --redraw --only {name}` and commit the result")
+        assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == MANIFEST
 
 
 def test_redraw_without_the_json_is_refused(tmp_path: Path) -> None:
@@ -410,3 +420,21 @@ def test_redraw_without_the_json_is_refused(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert "build the figure first, without --redraw" in completed.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bakeoff_quick_run_writes_well_formed_results(runs: dict[str, Run]) -> None:
+    results = json.loads((runs["baseline"].out / "bakeoff.json").read_text(encoding="utf-8"))
+    assert results["preset"] == "quick" and results["seeds"] == 3
+    assert set(results["architectures"]) == set(ARCHITECTURES)
+    for name, entry in results["architectures"].items():
+        assert entry["nll_kind"] == ("exact" if ARCHITECTURES[name].nll_is_exact else
+                                     "upper bound (negative ELBO)")
+        assert [r["seed"] for r in entry["runs"]] == [0, 1, 2]
+        for result in entry["runs"]:
+            assert set(result["exact_match"]) == set(TASKS) == set(result["nll"])
+            assert all(0.0 <= v <= 1.0 for v in result["exact_match"].values())
+            assert all(0.0 < v < 10.0 for v in result["nll"].values())
+            assert result["tokens_per_s"] > 0 and result["nfe_per_token"] == 1.0
+        assert entry["params"] > 0 and entry["train_flops_per_token"] > 0
+    for name in ("bakeoff.en.svg", "bakeoff.zh.svg", "bakeoff.it.svg"):
+        assert (runs["baseline"].out / name).stat().st_size > 10_000

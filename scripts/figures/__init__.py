@@ -38,4 +38,5 @@ FIGURES = [
     "diffusion_sampling",
     "mdlm_loss_weight",
     "triad_diagrams",
+    "bakeoff",
 ]
