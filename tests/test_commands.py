@@ -166,8 +166,6 @@ CHECKS: dict[str, Run | Covered] = {
     "make bakeoff": Covered("tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
     'make bakeoff args="--quick"': Covered(
         "tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
-    ".venv/bin/python -m scripts.bakeoff": Covered(
-        "tests/test_figures.py::test_the_bakeoff_quick_run_writes_well_formed_results"),
     ".venv/bin/python -m scripts.bakeoff --device cuda": Covered(
         "tests/test_bakeoff.py::test_bad_seeds_and_a_missing_gpu_are_refused"),
     ".venv/bin/python -m scripts.bakeoff --only prefix diffusion --seeds 3": Covered(
