@@ -7,44 +7,19 @@ and say how to install it (`make browser`).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
 from scripts import languages
 from tests.conftest import LANGUAGES, page_paths, page_url
 
 pytestmark = pytest.mark.browser
 
-# Flags for a headless Chromium in a sandbox with no network: no background
-# connections to Google's services, no GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
-]
 RAW_TEX = r"\\\(|\\\[|\$\$"
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail("Chromium not found: run `make browser` (apt-get install chromium fonts-noto-cjk) "
-                    "or set CHROMIUM to its path.", pytrace=False)
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass

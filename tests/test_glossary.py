@@ -52,6 +52,7 @@ def prose(path: Path) -> str:
 def readable_files(language: str) -> list[Path]:
     return [*sorted((ROOT / "docs" / language).rglob("*.md")), *sorted((ROOT / "docs" / language).rglob("*.ipynb")),
             *sorted((ROOT / "locales" / "figures").glob(f"{language}.toml")),
+            *sorted((ROOT / "locales" / "widgets").glob(f"{language}.toml")),
             *sorted((ROOT / "exercises").glob(f"e*/README.{language}.md")),
             *sorted((ROOT / "exercises").glob(f"e*/texts.{language}.toml"))]
 
