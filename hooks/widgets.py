@@ -1,8 +1,8 @@
-"""The in-page widgets: a KV-cache memory calculator and an attention-mask explorer.
+"""The in-page widgets: a KV-cache memory calculator, an attention-mask explorer, the progress page.
 
-`[[widget:kv-calculator]]` or `[[widget:mask-explorer]]`, on a line of its own,
-becomes a <div data-course-widget> that overrides/assets/javascripts/widgets.js
-turns into the widget. The div carries everything the widget needs, so it
+`[[widget:kv-calculator]]`, `[[widget:mask-explorer]]` or `[[widget:progress]]`,
+on a line of its own, becomes a <div data-course-widget> that
+overrides/assets/javascripts/widgets.js (or progress.js) turns into the widget. The div carries everything the widget needs, so it
 works offline and loads nothing more: the model presets, read from
 llmtriad.memory.PRESETS, and the widget's text in the page's language, from
 locales/widgets/LANG.toml.
@@ -54,8 +54,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
     def widget(match: re.Match[str]) -> str:
         kind = match.group(1)
-        if kind not in ("kv-calculator", "mask-explorer"):
-            raise PluginError(f"{page.file.src_uri}: {match.group(0)}: the widgets are kv-calculator, mask-explorer")
+        if kind not in ("kv-calculator", "mask-explorer", "progress"):
+            raise PluginError(f"{page.file.src_uri}: {match.group(0)}: the widgets are kv-calculator, mask-explorer, "
+                              "progress")
         # JSON inside <script> is not HTML-decoded: only "</" must not appear in it.
         payload = json.dumps(widget_data(kind, language), ensure_ascii=False).replace("</", "<\\/")
         return (f'<div class="course-widget" data-course-widget="{kind}">'

@@ -27,7 +27,7 @@ case "$choice" in
     cpu)
         echo "Installing torch $VERSION, CPU build"
         # torch alone from the CPU index, then its dependencies from PyPI.
-        "$PY" -m pip install --no-deps --index-url "$CPU_INDEX" "torch==$VERSION"
+        "$PY" -m pip install --retries 2 --no-deps --index-url "$CPU_INDEX" "torch==$VERSION"
         "$PY" -m pip install "torch==$VERSION" ;;
     skip)
         echo "TORCH=skip: not installing torch" ;;

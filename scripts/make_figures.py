@@ -90,6 +90,8 @@ def publish(name: str, data: dict, device: torch.device, languages: list[str], q
     """Write a figure's numbers and draw it in each language; return its manifest entry."""
     module = load(name)
     save_json(data, out / f"{stem(name)}.json")
+    # Draw from what was saved, as --redraw will: the same numbers, the same (sorted) keys.
+    data = json.loads((out / f"{stem(name)}.json").read_text(encoding="utf-8"))
     files = [f"{stem(name)}.json"] + [draw(name, module, data, language, out) for language in languages]
     # Languages not drawn this time (--lang) keep their files and their place in the manifest.
     kept = read_manifest(out).get(name, {}).get("files", [])

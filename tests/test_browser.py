@@ -106,6 +106,7 @@ class PageCheck:
     problems: list[str]
     raw_tex: str | None = None  # the text around TeX that MathJax left unrendered
     broken_images: list[str] = field(default_factory=list)
+    too_wide: list[str] = field(default_factory=list)  # what sticks out of a 390-pixel screen
 
 
 def check_page(record: Visit) -> PageCheck:
@@ -125,16 +126,36 @@ def check_page(record: Visit) -> PageCheck:
     broken = page.evaluate(
         "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
     )
-    return PageCheck(record.problems(), raw_tex, broken)
+    # On a phone: the page must not scroll sideways, and a formula wider than the column
+    # must sit in a box that scrolls, not be cut off.
+    too_wide = page.evaluate(
+        """() => {
+            const wide = [];
+            const doc = document.documentElement;
+            if (doc.scrollWidth > doc.clientWidth + 1) wide.push(`the page is ${doc.scrollWidth} px wide`);
+            for (const math of document.querySelectorAll('mjx-container[display="true"]')) {
+                let box = math.parentElement, scrolls = false;
+                for (; box && box !== document.body; box = box.parentElement) {
+                    if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) { scrolls = true; break; }
+                }
+                if (!scrolls && math.scrollWidth > math.parentElement.clientWidth + 1) {
+                    wide.push('a formula is cut: ' + math.textContent.slice(0, 40));
+                }
+            }
+            return wide;
+        }"""
+    )
+    return PageCheck(record.problems(), raw_tex, broken, too_wide)
 
 
 PAGES_AT_ONCE = 4  # their waits overlap: about twice as fast as one at a time on two cores
+PHONE = {"width": 390, "height": 844}  # every page is checked at a phone's width
 
 
 @pytest.fixture(scope="session")
 def page_checks(browser: Browser, site_url: str) -> dict[str, PageCheck]:
     """Every page of every language, loaded a few at a time in one context, and what each did."""
-    context = browser.new_context()
+    context = browser.new_context(viewport=PHONE)
     checks: dict[str, PageCheck] = {}
     paths = all_pages()
     for start in range(0, len(paths), PAGES_AT_ONCE):
@@ -156,6 +177,7 @@ def test_page_loads_cleanly(page_checks: dict[str, PageCheck], path: str) -> Non
     assert check.problems == []
     assert check.raw_tex is None, f"raw TeX left on the page: ...{check.raw_tex}..."
     assert check.broken_images == []
+    assert check.too_wide == [], f"at {PHONE['width']} px"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -21,6 +21,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -117,6 +118,8 @@ CHECKS: dict[str, Run | Covered] = {
     # Instructors
     ".venv/bin/python -m grader report --impl reference": Covered(
         "tests/test_grader.py::test_reference_scores_full_marks_with_json_and_gradescope"),
+    ".venv/bin/python -m grader report --json grades.json": Covered(
+        "tests/test_grader.py::test_reference_scores_full_marks_with_json_and_gradescope"),
     ".venv/bin/python -m grader report --json grades.json --gradescope results.json": Covered(
         "tests/test_grader.py::test_reference_scores_full_marks_with_json_and_gradescope"),
     # Maintainers
@@ -126,7 +129,7 @@ CHECKS: dict[str, Run | Covered] = {
     "make serve": Covered("tests/test_browser.py::test_page_loads_cleanly"),
     "make serve TORCH=cuda": Covered("tests/test_browser.py::test_page_loads_cleanly"),
     "make site": Covered("tests/test_build.py::test_every_page_is_built_in_its_language"),
-    "make live lang=zh": Covered("tests/test_build.py::test_the_untouched_copy_builds"),
+    "make live lang=zh": Covered("tests/test_build.py::test_the_broken_copy_reports_its_four_faults_and_nothing_else"),
     "make test": Covered(".ci/run, which runs exactly this"),
     "make test-fast": Covered(".ci/run, which runs a superset"),
     "make lint": Covered(".ci/run, whose make test runs it first"),
@@ -137,7 +140,7 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m scripts.translations stamp docs/zh/kv-cache.md": Run(in_copy=True),
     ".venv/bin/python -m scripts.site build": Covered("tests/test_build.py::test_every_page_is_built_in_its_language"),
     ".venv/bin/python -m scripts.site build --lang zh --site-dir /tmp/zh-site": Covered(
-        "tests/test_build.py::test_the_untouched_copy_builds"),
+        "tests/test_build.py::test_the_broken_copy_reports_its_four_faults_and_nothing_else"),
     ".venv/bin/python -m scripts.site serve --port 8000": Covered("tests/test_browser.py::test_page_loads_cleanly"),
     ".venv/bin/python -m scripts.site serve --no-build": Covered("tests/test_browser.py::test_page_loads_cleanly"),
     # Figures
@@ -197,8 +200,12 @@ def execute(command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     venv = Path(sys.executable).parent
     if words[0].startswith(".venv/bin/"):
         words[0] = str(venv / words[0].removeprefix(".venv/bin/"))
-    else:  # make: point it at this environment, whichever folder it is in
-        words += [f"PY={sys.executable}", f"STAMP={venv.parent / '.installed'}"]
+    else:  # make: point it at this environment, whichever folder it is in, and never reinstall it
+        # (a stamp older than an edited install script would make `make` reinstall this
+        # environment from a scratch copy that has no llmtriad/ to install).
+        stamp = Path(tempfile.mkdtemp(prefix="stamp-")) / ".installed"
+        stamp.touch()
+        words += [f"PY={sys.executable}", f"STAMP={stamp}"]
     return subprocess.run(words, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 

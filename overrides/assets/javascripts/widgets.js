@@ -292,8 +292,9 @@
 
   const WIDGETS = { "kv-calculator": kvCalculator, "mask-explorer": maskExplorer };
   for (const root of document.querySelectorAll("[data-course-widget]")) {
-    const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
-    WIDGETS[root.dataset.courseWidget](root, data);
+    const start = WIDGETS[root.dataset.courseWidget];
+    if (!start) continue;  // another script's widget (progress.js)
+    start(root, JSON.parse(root.querySelector("script[type='application/json']").textContent));
     root.dataset.ready = "true";
   }
 })();
