@@ -84,7 +84,8 @@
     const input = element("input", { type: "file", accept: ".json,application/json", id: "progress-grades" });
     const clear = element("button", { type: "button", class: "md-button", text: t.clear });
     root.append(
-      element("p", { class: "course-widget__title", text: t.pages_title }), table,
+      element("p", { class: "course-widget__title", text: t.pages_title }),
+      element("div", { class: "course-progress__scroll" }, [table]),
       element("p", { class: "course-widget__title", text: t.grades_title }),
       element("div", { class: "course-widget__field" }, [element("label", { for: "progress-grades", text: t.grades_load }), input]),
       message, grades, element("p", {}, [clear]), element("p", { class: "course-widget__note", text: t.privacy }),
@@ -127,7 +128,7 @@
       grades.replaceChildren(
         element("p", { text: format(t.grades_summary, { points: total.toLocaleString(locale), max,
                                                         date: new Date(report.loaded).toLocaleString(locale) }) }),
-        list);
+        element("div", { class: "course-progress__scroll" }, [list]));
     }
 
     input.addEventListener("change", () => {
