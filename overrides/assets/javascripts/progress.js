@@ -39,19 +39,8 @@
 
   // --- The progress page -----------------------------------------------------------------
 
-  function format(template, fields) {
-    return template.replace(/\{(\w+)\}/g, (_, key) => String(fields[key]));
-  }
-
-  function element(tag, attributes = {}, children = []) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attributes)) {
-      if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) node.append(child);
-    return node;
-  }
+  // The DOM helpers of widgets.js, which mkdocs.yml loads first.
+  const { element, format } = window.courseWidgets;
 
   // The grader's JSON report (`python -m grader report --json FILE`, or `make grade`'s): checked, then kept.
   function readGrades(text, t) {

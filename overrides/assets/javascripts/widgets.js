@@ -290,6 +290,8 @@
 
   // --- Start every widget on the page -------------------------------------------------------
 
+  window.courseWidgets = { element, format };  // for progress.js
+
   const WIDGETS = { "kv-calculator": kvCalculator, "mask-explorer": maskExplorer };
   for (const root of document.querySelectorAll("[data-course-widget]")) {
     const start = WIDGETS[root.dataset.courseWidget];
