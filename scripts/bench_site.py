@@ -4,11 +4,15 @@
     .venv/bin/python -m scripts.bench_site --pages "" zh/ contributing/
 
 Page weight is what Chromium downloads for a first visit to a page (empty
-cache): every response body, grouped by kind, as served (uncompressed) and
-gzip-compressed, which is roughly what GitHub Pages sends over the wire.
-Targets for the finished course: a full build under 20 s on a 2-core
-machine, and a text page under 500 KB on first visit. This prints numbers;
-it asserts nothing.
+cache), scrolled to its end so that every image loads: every response body,
+as served (uncompressed) and gzip-compressed, which is roughly what GitHub
+Pages sends over the wire. Without --pages, every page of every language is
+weighed, and the pages are grouped by class (home, math: a page with
+formulas, notebook, other) and language, with the median and the largest.
+Targets for the finished course: a cold build under 20 s on a 2-core
+machine; a math page's first visit at most 800 KiB (250 KiB gzipped) at the
+median, and every page at most 1.2 MiB (400 KiB gzipped). This prints
+numbers; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import gzip
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -30,7 +35,9 @@ if not __package__:  # run as a file (python scripts/bench_site.py): make the `s
 from scripts import notebooks, site
 
 BUILD_TARGET_S = 20.0
-PAGE_TARGET_KB = 500.0
+KIB = 1024
+MATH_MEDIAN_TARGET = (800 * KIB, 250 * KIB)  # served, gzipped
+PAGE_MAX_TARGET = (1200 * KIB, 400 * KIB)
 KINDS = {
     "document": "HTML", "stylesheet": "CSS", "script": "JS", "font": "fonts",
     "image": "images", "fetch": "data", "xhr": "data",
@@ -51,34 +58,54 @@ def folder_size(path: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def page_weight(url: str, chromium: str) -> dict[str, list[int]]:
-    """Bytes per kind of resource for a first visit: [served, gzipped]."""
-    from playwright.sync_api import sync_playwright
-
+def page_weight(browser: object, url: str) -> tuple[dict[str, list[int]], bool]:
+    """Bytes per kind of resource for a first visit, [served, gzipped]; and whether the page has math."""
+    context = browser.new_context()  # type: ignore[attr-defined]  # a fresh, empty cache
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(500)  # lazy images and MathJax's fonts
+    page.wait_for_load_state("networkidle")
+    has_math = page.evaluate("() => document.querySelector('.arithmatex, mjx-container') !== null")
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        responses = []
-        page.on("response", lambda response: responses.append(response))
-        page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(500)  # let MathJax fetch its fonts
-        for response in responses:
+    for response in responses:
+        try:
             body = response.body()
-            kind = KINDS.get(response.request.resource_type, "other")
-            totals[kind][0] += len(body)
-            totals[kind][1] += len(gzip.compress(body, compresslevel=6))
-        browser.close()
-    return dict(totals)
+        except Exception:  # a redirect or an aborted request has no body
+            continue
+        kind = KINDS.get(response.request.resource_type, "other")
+        totals[kind][0] += len(body)
+        totals[kind][1] += len(gzip.compress(body, compresslevel=6))
+    context.close()
+    return dict(totals), has_math
+
+
+def page_class(path: str, has_math: bool) -> str:
+    stem = path.split("/", 1)[1] if path.split("/", 1)[0] in ("zh", "it") else path
+    if stem == "":
+        return "home"
+    if stem.startswith("notebooks/"):
+        return "notebook"
+    return "math" if has_math else "other"
+
+
+def all_pages(site_dir: Path) -> list[str]:
+    """Every page the built site serves, as URL paths below its root ("" is the English home page)."""
+    folders = sorted(p.parent.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html")
+                     if "assets" not in p.parts and "search" not in p.parts)
+    return ["" if folder == "." else folder + "/" for folder in folders]
+
+
+def kib(n: float) -> str:
+    return f"{n / KIB:,.0f} KiB"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench_site", description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", nargs="*", default=["", "zh/", "it/", "contributing/"],
-                        help="pages to weigh, relative to the site root ('' is the English home page)")
+    parser.add_argument("--pages", nargs="*", default=None,
+                        help="pages to weigh, relative to the site root ('' is the English home page); default: all")
     args = parser.parse_args(argv)
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
 
@@ -97,18 +124,43 @@ def main(argv: list[str] | None = None) -> int:
         if not chromium:
             print("page weight: skipped, no Chromium (make browser)")
             return 0
+        from playwright.sync_api import sync_playwright
+
         server = site.make_server(site_dir, port=0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         os.environ["SITE_QUIET"] = "1"
-        for path in args.pages:
-            weights = page_weight(base + path, chromium)
-            served = sum(v[0] for v in weights.values())
-            zipped = sum(v[1] for v in weights.values())
-            detail = ", ".join(f"{kind} {v[0] / 1e3:.0f}" for kind, v in sorted(weights.items()))
-            print(f"first visit to /{path}: {served / 1e3:.0f} KB served, {zipped / 1e3:.0f} KB gzipped "
-                  f"(target < {PAGE_TARGET_KB:.0f} KB for a text page) [{detail} KB]")
+        groups: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium,
+                                                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for path in all_pages(site_dir) if args.pages is None else args.pages:
+                weights, has_math = page_weight(browser, base + path)
+                served = sum(v[0] for v in weights.values())
+                zipped = sum(v[1] for v in weights.values())
+                language = path.split("/", 1)[0] if path.split("/", 1)[0] in ("zh", "it") else "en"
+                groups[(page_class(path, has_math), language)].append((served, zipped, path))
+                detail = ", ".join(f"{kind} {kib(v[0])}" for kind, v in sorted(weights.items()))
+                print(f"/{path}: {kib(served)} served, {kib(zipped)} gzipped [{detail}]")
+            browser.close()
         server.shutdown()
+
+        print("\nby class and language: median (largest), served / gzipped")
+        for (kind, language), pages in sorted(groups.items()):
+            served = statistics.median(p[0] for p in pages)
+            zipped = statistics.median(p[1] for p in pages)
+            top = max(pages)
+            print(f"  {kind:<9} {language}  {len(pages):>2} pages  {kib(served)} / {kib(zipped)}  "
+                  f"(largest /{top[2]}: {kib(top[0])} / {kib(top[1])})")
+        every = [p for pages in groups.values() for p in pages]
+        math = [p for (kind, _), pages in groups.items() if kind == "math" for p in pages]
+        if math:
+            print(f"math pages, median: {kib(statistics.median(p[0] for p in math))} / "
+                  f"{kib(statistics.median(p[1] for p in math))} (target {kib(MATH_MEDIAN_TARGET[0])} / "
+                  f"{kib(MATH_MEDIAN_TARGET[1])})")
+        top = max(every)
+        print(f"largest page: /{top[2]}, {kib(top[0])} / {kib(top[1])} (target {kib(PAGE_MAX_TARGET[0])} / "
+              f"{kib(PAGE_MAX_TARGET[1])})")
     return 0
 
 
