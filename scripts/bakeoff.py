@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from scripts.make_figures import FIGURES_DIR, choose_device, publish, update_man
 NAME = "bakeoff"
 
 
-def progress_bar(architecture: str, seed: int, steps: int):  # type: ignore[no-untyped-def]
+def progress_bar(architecture: str, seed: int, steps: int) -> Callable[[float], None]:
     """A progress bar for one model's training; returns what to call after each step."""
     bar = tqdm(total=steps, desc=f"{architecture:<18} seed {seed}", unit="step", leave=True, dynamic_ncols=True)
 

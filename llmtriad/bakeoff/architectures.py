@@ -91,6 +91,7 @@ class Architecture:
     name: str = ""
     nll_is_exact = True
     uses_cache = True  # does generate() reuse keys and values across steps
+    scored_in_parallel = False  # is exact match also measured at two tokens per network call
 
     def __init__(self, name: str | None = None, weight_decay: float = 0.0, mlp_dropout: float = 0.0) -> None:
         self.name = name or type(self).name
@@ -230,6 +231,7 @@ class MaskedDiffusionLM(Architecture):
     name = "diffusion"
     nll_is_exact = False
     uses_cache = False  # bidirectional: every step recomputes every position
+    scored_in_parallel = True
 
     def build(self, size: Size) -> nn.Module:
         return GPT(self.config(size, causal=False))
@@ -286,6 +288,7 @@ class BlockDiffusionLM(MaskedDiffusionLM):
     """
 
     name = "block-diffusion"
+    scored_in_parallel = False  # its blocks hold two tokens: one call per block would be a different sampler
 
     def build(self, size: Size) -> nn.Module:
         return GPT(self.config(size, causal=False))

@@ -36,7 +36,7 @@ import torch
 from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from llmtriad.bakeoff.architectures import ARCHITECTURES, Architecture, MaskedDiffusionLM, Size
+from llmtriad.bakeoff.architectures import ARCHITECTURES, Architecture, Size
 from llmtriad.bakeoff.tasks import ANSWER_LEN, SEQ_LEN, TASKS, Data, Split, make_data
 
 
@@ -204,7 +204,7 @@ def evaluate(
         nll_stderr[task] = estimate.stderr.pow(2).sum().sqrt().item() / tokens
         right = architecture.generate(model, split.prompts) == split.answers  # (N, A)
         exact[task] = right.all(dim=1).float().mean().item()
-        if type(architecture) is MaskedDiffusionLM:
+        if architecture.scored_in_parallel:
             parallel = architecture.generate(model, split.prompts, steps=ANSWER_LEN // 2) == split.answers
             exact_parallel[task] = parallel.all(dim=1).float().mean().item()
     speed_prompts = test.prompts[torch.randperm(len(test), generator=generator)[: settings.speed_prompts]].to(device)
