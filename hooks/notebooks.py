@@ -9,7 +9,7 @@ notebooks are shown as they are stored, without outputs.
 
 Other hosts. nbconvert's HTML template (used by mkdocs-jupyter) loads
 MathJax 2 from a CDN on every notebook page. This hook removes that block;
-the site's own MathJax 3 (hooks/mathjax.py) renders notebook math instead. If
+the site's own MathJax 3 typesets notebook math at build time instead (hooks/math.py). If
 the block ever changes shape so that a remote script remains, the build fails.
 """
 

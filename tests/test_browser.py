@@ -85,18 +85,8 @@ def all_pages() -> list[str]:
 
 
 def wait_for_math(page: Page) -> None:
-    """Wait until MathJax has typeset every formula on the page (if it has any)."""
-    page.wait_for_function(
-        """() => {
-            const spans = document.querySelectorAll('.arithmatex');
-            const notebook = document.querySelector('.jp-RenderedMarkdown');
-            if (!spans.length && !notebook) return true;
-            return window.MathJax && MathJax.startup && MathJax.startup.promise &&
-                   document.querySelectorAll('mjx-container').length > 0 &&
-                   [...spans].every(s => s.querySelector('mjx-container'));
-        }""",
-        timeout=20_000,
-    )
+    """Wait for the math fonts: the formulas come typeset from the build (hooks/math.py)."""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
 @dataclass
@@ -214,6 +204,18 @@ def search(page: Page, query: str) -> list[str]:
 def test_search_finds_an_english_term(visit, site_url: str) -> None:
     results = search(visit("").page, "KV-cache")
     assert results and all(not r.startswith((site_url + "zh/", site_url + "it/")) for r in results)
+
+
+def test_the_search_index_loads_only_when_the_reader_turns_to_search(visit) -> None:
+    page = visit("attention/").page
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert any("bundle" in url for url in loaded), "the page's resources were not recorded"
+    assert not any("search_index.json" in url for url in loaded), "the index was loaded with the page"
+    with page.expect_request(lambda request: request.url.endswith("/search/search_index.json")):
+        page.keyboard.press("/")  # Material's key for search
+    assert search(page, "softmax"), "search found nothing once its index had loaded"
 
 
 def test_search_finds_a_chinese_term_inside_a_word_on_chinese_pages_only(visit, site_url: str) -> None:

@@ -116,12 +116,22 @@ def test_figures_are_published_in_the_page_language(built_site: Path, language: 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_mathjax_is_served_by_the_site(built_site: Path, language: str) -> None:
-    mathjax = language_dir(built_site, language) / "assets" / "mathjax"
-    assert (mathjax / "tex-chtml.js").stat().st_size > 500_000
-    assert any((mathjax / "output/chtml/fonts/woff-v2").glob("*.woff"))
-    home = (language_dir(built_site, language) / "index.html").read_text()
-    assert 'class="arithmatex"' in home
+def test_math_is_typeset_at_build_time(built_site: Path, language: str) -> None:
+    root = language_dir(built_site, language)
+    for page in ("attention/index.html", "notebooks/first-attention/index.html"):
+        html = (root / page).read_text()
+        assert "<mjx-container" in html, f"{page}: no typeset formula"
+        assert re.search(r'<(span|div) class="arithmatex">\\[(\[]', html) is None, f"{page}: TeX left as text"
+        depth = "../" * page.count("/")
+        assert f'<link rel="stylesheet" href="{depth}assets/mathjax/chtml.css">' in html, page
+        assert "tex-chtml" not in html and "math.js" not in html, f"{page}: loads MathJax in the browser"
+    css = (root / "assets/mathjax/chtml.css").read_text()
+    fonts = set(re.findall(r'url\("woff-v2/([^"]+)"\)', css))
+    assert fonts, "the math stylesheet names no font"
+    assert fonts <= {p.name for p in (root / "assets/mathjax/woff-v2").glob("*.woff")}, "a math font is missing"
+    assert "mjx-c" in css
+    # A page without math carries no math stylesheet.
+    assert "chtml.css" not in (root / "glossary/index.html").read_text()
 
 
 def test_chinese_search_index_is_segmented_and_chinese_only(built_site: Path) -> None:
