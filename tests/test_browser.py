@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
+from hooks import notebook_css
 from scripts import languages
 from tests.conftest import LANGUAGES, page_paths, page_url
 
@@ -204,6 +205,25 @@ def search(page: Page, query: str) -> list[str]:
 def test_search_finds_an_english_term(visit, site_url: str) -> None:
     results = search(visit("").page, "KV-cache")
     assert results and all(not r.startswith((site_url + "zh/", site_url + "it/")) for r in results)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_notebook_pages_look_the_same_with_jupyterlabs_whole_stylesheet(visit, dark: bool) -> None:
+    # hooks/notebook_css.py serves only the rules the notebooks use; adding back every rule
+    # JupyterLab has must change no pixel.
+    page = visit("notebooks/masks-in-practice/").page
+    page.set_viewport_size({"width": 1200, "height": 900})
+    if dark:
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_timeout(500)  # the palette's transition
+    pruned = page.screenshot(full_page=True, animations="disabled")
+    page.evaluate("""css => {
+        const style = document.createElement('style');
+        style.textContent = css;
+        document.querySelector('link[href$="notebook.css"]').before(style);  // where mkdocs-jupyter put it
+    }""", notebook_css.jupyterlab_css())
+    page.wait_for_timeout(100)
+    assert page.screenshot(full_page=True, animations="disabled") == pruned
 
 
 def test_the_search_index_loads_only_when_the_reader_turns_to_search(visit) -> None:

@@ -98,6 +98,10 @@ def test_notebooks_render_as_pages_with_outputs(built_site: Path, language: str)
     assert "jp-OutputArea-output" in html, "the notebook's outputs are missing"
     assert "row sums: [1. 1. 1.]" in html, "the executed cell's output is missing"
     assert "Load mathjax" not in html, "nbconvert's CDN MathJax loader was not removed"
+    assert "--md-red-50:" not in html, "JupyterLab's whole stylesheet is still inlined in the page"
+    assert '<link rel="stylesheet" href="../../assets/stylesheets/notebook.css">' in html
+    shared = language_dir(built_site, language) / "assets/stylesheets/notebook.css"
+    assert ".jupyter-wrapper .jp-InputPrompt" in shared.read_text() and shared.stat().st_size < 60_000
 
 
 def test_each_language_keeps_its_own_notebook(built_site: Path) -> None:
