@@ -3,6 +3,7 @@
 #   make serve   build the three-language site strictly, serve it at http://127.0.0.1:8000
 #   make test    run the gates (make lint) and the whole test suite (installs Chromium with apt-get if missing)
 #   make grade   grade your exercises (make grade lang=zh: in Chinese; args="--watch" regrades on save)
+#   make notebooks run the notebooks whose code changed and refresh their committed outputs
 #   make figures rebuild the figures (make figures args="--only mask_gallery --device cpu")
 #   make bakeoff train and compare the six architectures, about 10 minutes on a CPU (args="--quick": under a minute)
 # TORCH=auto|cpu|cuda|skip chooses the PyTorch build (see README).
@@ -14,7 +15,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help env serve site live lint test test-fast browser grade dev-check figures bakeoff bench-site bench-grade bench-figures translations clean
+.PHONY: help env serve site live lint test test-fast browser grade dev-check notebooks figures bakeoff bench-site bench-grade bench-figures translations clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -70,6 +71,10 @@ grade: $(STAMP)
 # Maintainers: prove every exercise and its tests (grader/dev.py); make test runs it too.
 dev-check: $(STAMP)
 	$(PY) -m grader dev check $(args)
+
+# Run the notebooks whose code or llmtriad changed, and refresh their committed outputs.
+notebooks: $(STAMP)
+	$(PY) -m scripts.notebooks
 
 figures: $(STAMP)
 	$(PY) -m scripts.make_figures $(args)

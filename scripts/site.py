@@ -6,9 +6,12 @@
     .venv/bin/python -m scripts.site serve --no-build         # serve what site/ holds
 
 Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
-The notebooks run first, once for the three languages, two at a time
-(scripts/notebooks.py); the builds then run side by side into a scratch folder
-and are assembled, English at the root and the others in zh/ and it/. A build fails on any warning,
+Notebooks whose committed outputs are out of date run first, once for the
+three languages, two at a time (scripts/notebooks.py); the builds then run
+side by side into a scratch folder and are assembled, English at the root and
+the others in zh/ and it/. Each build is a process forked from this one after
+the libraries every build needs are imported (SHARED_IMPORTS), so that they
+are loaded once, not three times. A build fails on any warning,
 MkDocs' own (`--strict`) or any other line that says WARNING, such as one
 from the kernel that runs the notebooks.
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import importlib
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -36,6 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = {language: config_file(language) for language in languages.LANGUAGES}  # language -> its config
 
 
+# What every language's build imports, at about 6 s of CPU per build on this
+# project's 2-core machine: MkDocs and its plugins, and what the hooks and the
+# build-time code blocks load (PyTorch, transformers, llmtriad). Only a hint:
+# a module missing here is imported by the build itself.
+SHARED_IMPORTS = [
+    "mkdocs.__main__", "mkdocs.commands.build", "material.plugins.search.plugin", "mkdocs_jupyter.plugin",
+    "mkdocs_quiz.plugin", "markdown_exec", "pymdownx.superfences", "torch", "transformers",
+    "transformers.models.gpt2.modeling_gpt2", "llmtriad", "llmtriad.bakeoff.architectures", "jieba",
+]
+
+
 class BuildError(RuntimeError):
     """A language's build failed or printed a warning."""
 
@@ -49,20 +65,66 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
-    """Build one language strictly into its folder under `site_dir`; return the log."""
+def mkdocs_arguments(language: str, site_dir: Path, root: Path) -> list[str]:
     target = site_dir if language == "en" else site_dir / language
-    command = [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(root / LANGUAGES[language]),
-        "--site-dir", str(target),
-    ]
-    result = subprocess.run(command, cwd=root, env=build_env(), capture_output=True, text=True)
-    log = result.stdout + result.stderr
+    return ["build", "--strict", "--config-file", str(root / LANGUAGES[language]), "--site-dir", str(target)]
+
+
+def check_log(language: str, returncode: int | None, log: str) -> str:
     warnings = [line for line in log.splitlines() if "WARNING" in line]
-    if result.returncode != 0 or warnings:
+    if returncode != 0 or warnings:
         raise BuildError(f"The {language} build failed:\n{log}")
     return log
+
+
+def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
+    """Build one language strictly into its folder under `site_dir`, in a new process; return the log."""
+    command = [sys.executable, "-m", "mkdocs", *mkdocs_arguments(language, site_dir, root)]
+    result = subprocess.run(command, cwd=root, env=build_env(), capture_output=True, text=True)
+    return check_log(language, result.returncode, result.stdout + result.stderr)
+
+
+def preload() -> None:
+    """Import what every build needs, in this process, before the builds are forked from it."""
+    for module in SHARED_IMPORTS:
+        importlib.import_module(module)
+    import jieba
+
+    jieba.setLogLevel(60)  # its "Building prefix dict" notes would go to this process's stderr
+    jieba.initialize()  # the Chinese dictionary for the search index, loaded once
+
+
+def _forked_build(arguments: list[str], root: Path, log: Path) -> None:
+    """A forked build: MkDocs' command line, with this process's output going to `log`."""
+    os.environ.update(build_env())
+    os.chdir(root)
+    output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    from mkdocs.__main__ import cli
+
+    try:
+        cli.main(args=arguments, prog_name="mkdocs")  # exits with MkDocs' status
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def build_forked(languages: list[str], staging: Path, root: Path) -> None:
+    """Build the languages side by side in processes forked from this one (see SHARED_IMPORTS)."""
+    preload()
+    fork = multiprocessing.get_context("fork")
+    builds = {}
+    for language in languages:
+        log = staging / f"{language}.log"
+        process = fork.Process(target=_forked_build, args=(mkdocs_arguments(language, staging / language, root),
+                                                           root, log))
+        process.start()
+        builds[language] = (process, log)
+    for language, (process, log) in builds.items():
+        process.join()
+    for language, (process, log) in builds.items():  # the first failure, with its log, stops here
+        check_log(language, process.exitcode, log.read_text(encoding="utf-8", errors="replace"))
 
 
 def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
@@ -81,9 +143,12 @@ def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
     with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp:
         staging = Path(tmp)
         print(f"Building {', '.join(languages)} ...", flush=True)
-        with ThreadPoolExecutor(max_workers=len(languages)) as pool:
-            for future in [pool.submit(build_language, lang, staging / lang, root) for lang in languages]:
-                future.result()  # the first failure, with its log, stops here
+        if "fork" in multiprocessing.get_all_start_methods():
+            build_forked(languages, staging, root)
+        else:  # Windows: one new process per language
+            with ThreadPoolExecutor(max_workers=len(languages)) as pool:
+                for future in [pool.submit(build_language, lang, staging / lang, root) for lang in languages]:
+                    future.result()  # the first failure, with its log, stops here
         # Only now replace what was built before: a failed build leaves the old site whole.
         if "en" in languages:
             for kept in set(LANGUAGES) - set(languages):  # languages not rebuilt this time
