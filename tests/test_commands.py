@@ -34,7 +34,7 @@ from tests.conftest import ROOT, copy_project
 EXERCISE_IDS = tomllib.loads((ROOT / "exercises/order.toml").read_text())["order"]
 EXERCISE_ID = re.compile(r"\be\d\d_[a-z0-9_]+")
 PROGRAM = re.compile(r"^(make( |$)|\.venv/bin/)")
-SCRIPTS = ["make_figures", "site", "translations", "bench_figures", "bench_site", "bench_grade", "bakeoff"]
+SCRIPTS = ["make_figures", "site", "notebooks", "translations", "bench_figures", "bench_site", "bench_grade", "bakeoff"]
 
 
 # --- Where commands are shown ---------------------------------------------------
@@ -176,12 +176,20 @@ CHECKS: dict[str, Run | Covered] = {
     ".venv/bin/python -m scripts.bakeoff --only causal diffusion --seeds 5 --out /tmp/bakeoff": Covered(
         "tests/test_bakeoff.py::test_only_refuses_to_mix_results_of_other_settings"),
     ".venv/bin/python -m scripts.bakeoff --list": Run(),
+    # Notebooks: refreshing runs every stale notebook; the check only reads.
+    "make notebooks": Covered(
+        "tests/test_notebooks.py::test_outputs_made_from_other_code_are_stale_and_the_build_runs_the_notebook"),
+    ".venv/bin/python -m scripts.notebooks": Covered(
+        "tests/test_notebooks.py::test_outputs_made_from_other_code_are_stale_and_the_build_runs_the_notebook"),
+    ".venv/bin/python -m scripts.notebooks --check": Run(),
     # Benchmarks: they print numbers and take minutes.
     "make bench-site": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     "make bench-grade": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     "make bench-figures": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     ".venv/bin/python -m scripts.bench_site": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     '.venv/bin/python -m scripts.bench_site --pages "" zh/ contributing/': Covered(
+        "tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
+    ".venv/bin/python -m scripts.bench_site --site-dir site": Covered(
         "tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     ".venv/bin/python -m scripts.bench_grade": Covered("tests/test_commands.py::test_script_runs_as_a_file_and_as_a_module"),
     ".venv/bin/python -m scripts.bench_grade --repeat 3": Covered(
