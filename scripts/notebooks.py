@@ -115,12 +115,21 @@ def executed(path: Path, root: Path = ROOT) -> nbformat.NotebookNode:
     return notebook
 
 
-def with_outputs(path: Path, language: str, root: Path = ROOT) -> Path:
-    """This language's notebook with the outputs of its code cells; returns where it was written."""
+SETUP_TAG = "course-setup"  # the setup cell: in the notebook readers download, not on the page
+
+
+def with_outputs(path: Path, language: str, root: Path = ROOT, setup: str | None = None) -> Path:
+    """This language's notebook with the outputs of its code cells; returns where it was written.
+
+    `setup`, if given, becomes a first code cell tagged SETUP_TAG (the cell that installs the
+    course's code where it is missing, as in Google Colab).
+    """
     notebook = nbformat.read(path, as_version=4)
     ran = [cell for cell in executed(path, root).cells if cell.cell_type == "code"]
     for cell, done in zip((c for c in notebook.cells if c.cell_type == "code"), ran, strict=True):
         cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    if setup is not None:
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(setup, metadata={"tags": [SETUP_TAG]}))
     target = root / "build" / "notebooks" / language / path.name
     _write(notebook, target)
     return target
