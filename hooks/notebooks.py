@@ -79,17 +79,17 @@ def run_bar(page: Page, config: MkDocsConfig) -> str:
     language = config.theme["language"]
     text = run_text(language)
     name = PurePath(page.file.src_uri).name
-    links = [f'<a class="md-button" href="{name}" download>{html.escape(text["download"])}</a>']
+    links = [f'<a class="md-button" href="{name}" download>{html.escape(text["download"], quote=False)}</a>']
     repository = config.extra.get("repository")
     if repository and config.extra.get("commit"):
         path = f"{site_folder(language)}{page.url}{name}"
         links.insert(0, f'<a class="md-button md-button--primary" '
-                        f'href="{COLAB}/{repository}/blob/{COLAB_BRANCH}/{path}">{html.escape(text["colab"])}</a>')
+                        f'href="{COLAB}/{repository}/blob/{COLAB_BRANCH}/{path}">{html.escape(text["colab"], quote=False)}</a>')
         note = text["colab_note"]
     else:
         note = text["local_note"]
     return (f'<div class="notebook-run" role="group" aria-label="{html.escape(text["label"])}">'
-            f'{"".join(links)}<p>{html.escape(note)}</p></div>')
+            f'{"".join(links)}<p>{html.escape(note, quote=False)}</p></div>')
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -7,14 +7,17 @@ and say how to install it (`make browser`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
 from hooks import notebook_css
+from hooks import notebooks as notebook_hook
 from scripts import languages
 from tests.conftest import LANGUAGES, page_paths, page_url
 
@@ -224,6 +227,20 @@ def test_notebook_pages_look_the_same_with_jupyterlabs_whole_stylesheet(visit, d
     }""", notebook_css.jupyterlab_css())
     page.wait_for_timeout(100)
     assert page.screenshot(full_page=True, animations="disabled") == pruned
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_notebook_page_offers_its_notebook_with_outputs(visit, language: str) -> None:
+    page = visit(languages.site_folder(language) + "notebooks/first-attention/").page
+    bar = page.get_by_role("group", name=notebook_hook.run_text(language)["label"])
+    link = bar.get_by_role("link", name=notebook_hook.run_text(language)["download"])
+    assert link.is_visible()
+    with page.expect_download() as download:
+        link.click()
+    notebook = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
+    assert any("row sums" in "".join(o.get("text", "")) for o in outputs), "the notebook has no outputs"
+    assert bar.get_by_text(notebook_hook.run_text(language)["local_note"]).is_visible()  # no repository here
 
 
 def test_the_search_index_loads_only_when_the_reader_turns_to_search(visit) -> None:

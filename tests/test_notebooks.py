@@ -93,3 +93,62 @@ def test_the_check_command_names_what_is_stale(capsys: pytest.CaptureFixture[str
     named = capsys.readouterr().out
     assert all(f"{path.name}: its committed outputs are out of date" in named
                for path in notebooks.english_notebooks())
+
+
+# --- Running a notebook: the links above it and the setup cell (hooks/notebooks.py) ---
+
+
+class FakeConfig:
+    """What hooks/notebooks.py reads of MkDocs' configuration."""
+
+    def __init__(self, language: str, repository: str = "", commit: str = "") -> None:
+        self.theme = {"language": language}
+        self.extra = {"repository": repository, "commit": commit}
+
+
+class FakePage:
+    url = "notebooks/first-attention/"
+
+    class file:  # noqa: N801 (the attribute MkDocs' Page has)
+        src_uri = "notebooks/first-attention.ipynb"
+
+
+@pytest.mark.parametrize("language, folder", [("en", ""), ("zh", "zh/"), ("it", "it/")])
+def test_the_published_site_links_each_notebook_to_colab(language: str, folder: str) -> None:
+    from hooks.notebooks import run_bar, run_text
+
+    bar = run_bar(FakePage(), FakeConfig(language, "owner/course", "abc123"))  # type: ignore[arg-type]
+    colab = ("https://colab.research.google.com/github/owner/course/blob/colab/"
+             f"{folder}notebooks/first-attention/first-attention.ipynb")
+    assert f'href="{colab}"' in bar
+    assert 'href="first-attention.ipynb" download' in bar
+    assert run_text(language)["colab"] in bar and run_text(language)["colab_note"] in bar
+
+
+def test_a_local_build_offers_the_download_and_no_colab_link() -> None:
+    from hooks.notebooks import run_bar, run_text, setup_cell
+
+    bar = run_bar(FakePage(), FakeConfig("it"))  # type: ignore[arg-type]
+    assert "colab.research.google.com" not in bar and 'download>' in bar
+    assert run_text("it")["local_note"] in bar
+    assert setup_cell(FakeConfig("it")) is None  # type: ignore[arg-type]
+
+
+def test_the_setup_cell_installs_llmtriad_from_the_sites_commit_only_where_it_is_missing(tmp_path: Path) -> None:
+    from hooks.notebooks import setup_cell
+
+    cell = setup_cell(FakeConfig("zh", "owner/course", "abc123"))  # type: ignore[arg-type]
+    assert cell is not None
+    assert '%pip install --quiet "llmtriad @ git+https://github.com/owner/course@abc123"' in cell
+    # Where llmtriad is installed, as here, the cell does nothing: run it without the %pip line.
+    namespace: dict[str, object] = {}
+    exec(cell.replace("%pip install", "raise RuntimeError  #"), namespace)  # noqa: S102
+    # And it comes first in the notebook readers download, tagged so that the page hides it.
+    path = small_project(tmp_path, "print(1)")
+    kept = nbformat.read(path, as_version=4)
+    kept.metadata["outputs_key"] = notebooks.code_key(kept, tmp_path)
+    notebooks.committed_dir(tmp_path).mkdir(parents=True)
+    nbformat.write(kept, notebooks.committed_dir(tmp_path) / path.name)
+    written = nbformat.read(notebooks.with_outputs(path, "zh", tmp_path, cell), as_version=4)
+    assert written.cells[0].source == cell and written.cells[0].metadata["tags"] == [notebooks.SETUP_TAG]
+    assert written.cells[1].source == "print(1)"
