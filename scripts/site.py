@@ -9,9 +9,9 @@ Each language is one MkDocs build (mkdocs.yml, mkdocs.zh.yml, mkdocs.it.yml).
 Notebooks whose committed outputs are out of date run first, once for the
 three languages, two at a time (scripts/notebooks.py); the builds then run
 side by side into a scratch folder and are assembled, English at the root and
-the others in zh/ and it/. Each build is a process forked from this one after
-the libraries every build needs are imported (SHARED_IMPORTS), so that they
-are loaded once, not three times. A build fails on any warning,
+the others in zh/ and it/. Each build is a process forked from one that has
+imported the libraries every build needs (scripts/site_preload.py), so that
+they are loaded once, not three times. A build fails on any warning,
 MkDocs' own (`--strict`) or any other line that says WARNING, such as one
 from the kernel that runs the notebooks.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import importlib
 import multiprocessing
 import os
 import shutil
@@ -39,17 +38,6 @@ from scripts.languages import config_file
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = {language: config_file(language) for language in languages.LANGUAGES}  # language -> its config
-
-
-# What every language's build imports, at about 6 s of CPU per build on this
-# project's 2-core machine: MkDocs and its plugins, and what the hooks and the
-# build-time code blocks load (PyTorch, transformers, llmtriad). Only a hint:
-# a module missing here is imported by the build itself.
-SHARED_IMPORTS = [
-    "mkdocs.__main__", "mkdocs.commands.build", "material.plugins.search.plugin", "mkdocs_jupyter.plugin",
-    "mkdocs_quiz.plugin", "markdown_exec", "pymdownx.superfences", "torch", "transformers",
-    "transformers.models.gpt2.modeling_gpt2", "llmtriad", "llmtriad.bakeoff.architectures", "jieba",
-]
 
 
 class BuildError(RuntimeError):
@@ -84,19 +72,10 @@ def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
     return check_log(language, result.returncode, result.stdout + result.stderr)
 
 
-def preload() -> None:
-    """Import what every build needs, in this process, before the builds are forked from it."""
-    for module in SHARED_IMPORTS:
-        importlib.import_module(module)
-    import jieba
-
-    jieba.setLogLevel(60)  # its "Building prefix dict" notes would go to this process's stderr
-    jieba.initialize()  # the Chinese dictionary for the search index, loaded once
-
-
-def _forked_build(arguments: list[str], root: Path, log: Path) -> None:
+def _forked_build(arguments: list[str], root: Path, env: dict[str, str], log: Path) -> None:
     """A forked build: MkDocs' command line, with this process's output going to `log`."""
-    os.environ.update(build_env())
+    os.environ.clear()
+    os.environ.update(env)  # the caller's, not the fork server's (started with an earlier one)
     os.chdir(root)
     output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(output, 1)
@@ -111,14 +90,18 @@ def _forked_build(arguments: list[str], root: Path, log: Path) -> None:
 
 
 def build_forked(languages: list[str], staging: Path, root: Path) -> None:
-    """Build the languages side by side in processes forked from this one (see SHARED_IMPORTS)."""
-    preload()
-    fork = multiprocessing.get_context("fork")
+    """Build the languages side by side, forked from a fork server that imported scripts/site_preload.py.
+
+    A fork server, not this process: forking a process that runs threads (a test
+    runner, a browser driver) can leave a child waiting forever on a lock.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["scripts.site_preload"])
     builds = {}
     for language in languages:
         log = staging / f"{language}.log"
-        process = fork.Process(target=_forked_build, args=(mkdocs_arguments(language, staging / language, root),
-                                                           root, log))
+        arguments = mkdocs_arguments(language, staging / language, root)
+        process = context.Process(target=_forked_build, args=(arguments, root, build_env(), log))
         process.start()
         builds[language] = (process, log)
     for language, (process, log) in builds.items():
@@ -143,7 +126,7 @@ def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
     with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp:
         staging = Path(tmp)
         print(f"Building {', '.join(languages)} ...", flush=True)
-        if "fork" in multiprocessing.get_all_start_methods():
+        if "forkserver" in multiprocessing.get_all_start_methods():
             build_forked(languages, staging, root)
         else:  # Windows: one new process per language
             with ThreadPoolExecutor(max_workers=len(languages)) as pool:
