@@ -105,9 +105,10 @@ class PageCheck:
 
 def check_page(record: Visit) -> PageCheck:
     page = record.page
+    # A page has nothing left to fetch once loaded: its math comes typeset and its
+    # search index waits for the reader (no "networkidle" wait, half a second a page).
     page.wait_for_load_state("load")
     wait_for_math(page)
-    page.wait_for_load_state("networkidle")
     raw_tex = page.evaluate(
         """(pattern) => {
             const article = document.querySelector('article').cloneNode(true);
