@@ -65,8 +65,7 @@ def check_log(language: str, returncode: int | None, log: str) -> str:
     return log
 
 
-def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
-    """Build one language strictly into its folder under `site_dir`, in a new process; return the log."""
+def _build_in_new_process(language: str, site_dir: Path, root: Path) -> str:
     command = [sys.executable, "-m", "mkdocs", *mkdocs_arguments(language, site_dir, root)]
     result = subprocess.run(command, cwd=root, env=build_env(), capture_output=True, text=True)
     return check_log(language, result.returncode, result.stdout + result.stderr)
@@ -89,25 +88,39 @@ def _forked_build(arguments: list[str], root: Path, env: dict[str, str], log: Pa
         sys.stderr.flush()
 
 
-def build_forked(languages: list[str], staging: Path, root: Path) -> None:
-    """Build the languages side by side, forked from a fork server that imported scripts/site_preload.py.
+def build_languages(site_dirs: dict[str, Path], root: Path = ROOT) -> dict[str, str]:
+    """Build each language strictly into its folder under its `site_dirs` entry, side by side; their logs.
 
-    A fork server, not this process: forking a process that runs threads (a test
-    runner, a browser driver) can leave a child waiting forever on a lock.
+    Each build is forked from a fork server that imported scripts/site_preload.py, and
+    that server lives as long as this process, so later builds start at once. A fork
+    server, not this process: forking a process that runs threads (a test runner, a
+    browser driver) can leave a child waiting forever on a lock. Where there is no fork
+    server (Windows), each build is a new process. The first failure raises BuildError
+    with its log.
     """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        with ThreadPoolExecutor(max_workers=len(site_dirs)) as pool:
+            futures = {lang: pool.submit(_build_in_new_process, lang, path, root) for lang, path in site_dirs.items()}
+            return {lang: future.result() for lang, future in futures.items()}
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scripts.site_preload"])
-    builds = {}
-    for language in languages:
-        log = staging / f"{language}.log"
-        arguments = mkdocs_arguments(language, staging / language, root)
-        process = context.Process(target=_forked_build, args=(arguments, root, build_env(), log))
-        process.start()
-        builds[language] = (process, log)
-    for language, (process, log) in builds.items():
-        process.join()
-    for language, (process, log) in builds.items():  # the first failure, with its log, stops here
-        check_log(language, process.exitcode, log.read_text(encoding="utf-8", errors="replace"))
+    with tempfile.TemporaryDirectory(prefix="mkdocs-logs-") as logs:
+        builds = {}
+        for language, path in site_dirs.items():
+            log = Path(logs) / f"{language}.log"
+            arguments = mkdocs_arguments(language, path, root)
+            process = context.Process(target=_forked_build, args=(arguments, root, build_env(), log))
+            process.start()
+            builds[language] = (process, log)
+        for process, _ in builds.values():
+            process.join()
+        return {language: check_log(language, process.exitcode, log.read_text(encoding="utf-8", errors="replace"))
+                for language, (process, log) in builds.items()}
+
+
+def build_language(language: str, site_dir: Path, root: Path = ROOT) -> str:
+    """Build one language strictly into its folder under `site_dir`; return the log."""
+    return build_languages({language: site_dir}, root)[language]
 
 
 def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
@@ -126,12 +139,7 @@ def build(languages: list[str], site_dir: Path, root: Path = ROOT) -> None:
     with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp:
         staging = Path(tmp)
         print(f"Building {', '.join(languages)} ...", flush=True)
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            build_forked(languages, staging, root)
-        else:  # Windows: one new process per language
-            with ThreadPoolExecutor(max_workers=len(languages)) as pool:
-                for future in [pool.submit(build_language, lang, staging / lang, root) for lang in languages]:
-                    future.result()  # the first failure, with its log, stops here
+        build_languages({language: staging / language for language in languages}, root)
         # Only now replace what was built before: a failed build leaves the old site whole.
         if "en" in languages:
             for kept in set(LANGUAGES) - set(languages):  # languages not rebuilt this time
