@@ -98,7 +98,7 @@ class PageCheck:
     """What the checks of test_page_loads_cleanly found on one page."""
 
     problems: list[str]
-    raw_tex: str | None = None  # the text around TeX that MathJax left unrendered
+    raw_tex: str | None = None  # the text around TeX that the build left untypeset
     broken_images: list[str] = field(default_factory=list)
     too_wide: list[str] = field(default_factory=list)  # what sticks out of a 390-pixel screen
 

@@ -134,6 +134,11 @@ def test_a_local_build_offers_the_download_and_no_colab_link() -> None:
     assert setup_cell(FakeConfig("it")) is None  # type: ignore[arg-type]
 
 
+def test_the_page_hides_the_setup_cell() -> None:
+    # mkdocs-jupyter drops the cells tagged with one of these tags from the page.
+    assert f"remove_cell_tags: [{notebooks.SETUP_TAG}]" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
 def test_the_setup_cell_installs_llmtriad_from_the_sites_commit_only_where_it_is_missing(tmp_path: Path) -> None:
     from hooks.notebooks import setup_cell
 
